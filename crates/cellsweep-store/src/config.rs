@@ -1,0 +1,76 @@
+//! `workspace.toml`: the typed, versioned settings of one workspace.
+//!
+//! Precedence for every setting is command line > environment > this file > built-in default;
+//! this module is the file layer and the defaults.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// Name of the settings file at the workspace root.
+pub const CONFIG_FILE: &str = "workspace.toml";
+
+/// The workspace format this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Default region for national phone numbers.
+const DEFAULT_REGION: &str = "FR";
+
+/// Settings stored in `workspace.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    /// Workspace format version; bumped when the on-disk layout changes incompatibly.
+    pub format: u32,
+    /// ISO 3166 region used to read national phone numbers (`06 12 34 56 78` in `FR`).
+    /// Env: `CELLSWEEP_REGION`; flag: `--region`.
+    #[serde(default = "default_region")]
+    pub region: String,
+}
+
+fn default_region() -> String {
+    DEFAULT_REGION.into()
+}
+
+impl Default for WorkspaceConfig {
+    fn default() -> Self {
+        Self {
+            format: FORMAT_VERSION,
+            region: default_region(),
+        }
+    }
+}
+
+impl WorkspaceConfig {
+    pub(crate) fn load(root: &Path) -> Result<Self, Error> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NotAWorkspace { path: root.into() });
+            }
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let config: Self =
+            toml::from_str(&text).map_err(|source| Error::Config { path, source })?;
+        if config.format > FORMAT_VERSION {
+            return Err(Error::TooNew {
+                path: root.into(),
+                found: config.format,
+                supported: FORMAT_VERSION,
+            });
+        }
+        Ok(config)
+    }
+
+    pub(crate) fn render(&self) -> String {
+        format!(
+            "# cellsweep workspace settings; see `cellsweep init --help`.\n\
+             # Command-line flags and CELLSWEEP_* environment variables override these.\n\
+             {}",
+            toml::to_string(self).expect("settings serialise")
+        )
+    }
+}

@@ -1,0 +1,39 @@
+//! Layer 3 of the command line: one module per subcommand. Each takes its resolved arguments
+//! and a writer for stdout, and returns the exit status.
+
+mod demo;
+mod ids;
+mod init;
+mod quarantine;
+mod refdata;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, IdsCommand, RefCommand};
+
+/// Runs a parsed command line. A closed stdout (`cellsweep ... | head`) ends the command
+/// quietly with success, as Unix filters do.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Demo(a) => demo::run(&a, &mut out),
+        Command::Init(a) => init::run(&a),
+        Command::Ref(RefCommand::Import(a)) => refdata::import(&a, &mut out),
+        Command::Ref(RefCommand::Stats(a)) => refdata::stats(&a, &mut out),
+        Command::Quarantine(a) => quarantine::run(&a, &mut out),
+        Command::Ids(IdsCommand::Check(a)) => ids::check(&a, &mut out),
+    };
+    let result = result.and_then(|code| out.flush().map(|()| code).map_err(Into::into));
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,54 @@
+//! `cellsweep quarantine WS`: every rejected row, with file, line, field, reason and raw text.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::QuarantineArgs;
+use crate::commands::refdata::open;
+
+pub(crate) fn run(args: &QuarantineArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let ws = open(&args.workspace)?;
+    let rows = ws.quarantined(args.source, args.limit)?;
+    if args.csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "source_id",
+            "path",
+            "kind",
+            "line",
+            "field",
+            "reason",
+            "raw",
+        ])?;
+        for q in &rows {
+            w.write_record([
+                q.source_id.to_string().as_str(),
+                &q.path,
+                &q.kind,
+                &q.line.to_string(),
+                q.field.as_deref().unwrap_or(""),
+                &q.reason,
+                &q.raw,
+            ])?;
+        }
+        w.flush()?;
+    } else {
+        for q in &rows {
+            let field = q
+                .field
+                .as_deref()
+                .map(|f| format!(", field `{f}`"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "source {} ({}, `{}`) line {}{field}: {}",
+                q.source_id, q.kind, q.path, q.line, q.reason
+            )?;
+            writeln!(out, "    raw: {}", q.raw)?;
+        }
+        if rows.is_empty() {
+            crate::output::note("no quarantined rows");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

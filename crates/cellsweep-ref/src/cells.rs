@@ -28,7 +28,7 @@ use cellsweep_store::Import;
 use cellsweep_store::rusqlite::params;
 
 use crate::Error;
-use crate::common::{Col, FirstSeen, RowErr, parse_decimal, quarantine, reject_broken, require};
+use crate::common::{Col, FirstSeen, RowErr, load, parse_decimal, reject_broken, require};
 use crate::import::{Ctx, Loaded};
 use crate::text::{Record, Table, field};
 
@@ -119,64 +119,46 @@ pub(crate) fn import_cells_csv(
     }
     reject_broken(imp, &table)?;
     let mut seen = FirstSeen::new();
-    let mut accepted = 0u64;
-    let mut assumed = 0u64;
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO cells (cell_id, operator, radio, lon, lat, azimuth, beamwidth, range_m, site, assumptions, source_file_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (cell_id) DO UPDATE SET operator = excluded.operator, radio = excluded.radio,
-                 lon = excluded.lon, lat = excluded.lat, azimuth = excluded.azimuth,
-                 beamwidth = excluded.beamwidth, range_m = excluded.range_m, site = excluded.site,
-                 assumptions = excluded.assumptions, source_file_id = excluded.source_file_id",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    let source_id = imp.source_id();
-    let mut rejections = Vec::new();
-    for rec in &table.records {
-        let e = RowErr { rec };
-        let row = match cell_row(ctx, &c, rec, &e) {
-            Ok(r) => r,
-            Err(r) => {
-                rejections.push(r);
-                continue;
+    let rows = load(
+        imp,
+        &table.records,
+        "INSERT INTO cells (cell_id, operator, radio, lon, lat, azimuth, beamwidth, range_m, site, assumptions, source_file_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (cell_id) DO UPDATE SET operator = excluded.operator, radio = excluded.radio,
+             lon = excluded.lon, lat = excluded.lat, azimuth = excluded.azimuth,
+             beamwidth = excluded.beamwidth, range_m = excluded.range_m, site = excluded.site,
+             assumptions = excluded.assumptions, source_file_id = excluded.source_file_id",
+        |rec| {
+            let e = RowErr { rec };
+            let row = cell_row(ctx, &c, rec, &e)?;
+            if let Some(first) = seen.check(row.cell, rec.line) {
+                return Err(e.field("cell_id", format!("duplicate cell `{}` (first at line {first})", row.cell)));
             }
-        };
-        let key = row.cell.to_string();
-        if let Some(first) = seen.check(key.clone(), rec.line) {
-            rejections.push(e.field(
-                "cell_id",
-                format!("duplicate cell `{key}` (first at line {first})"),
-            ));
-            continue;
-        }
-        if !row.assumptions.is_empty() {
-            assumed += 1;
-        }
-        stmt.execute(params![
-            key,
-            row.cell.plmn().to_string(),
-            row.radio.as_str(),
-            row.at.lon,
-            row.at.lat,
-            row.azimuth,
-            row.beamwidth,
-            row.range_m,
-            row.site,
-            row.assumptions.join(","),
-            source_id,
-        ])
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-        accepted += 1;
-    }
-    drop(stmt);
-    for r in rejections {
-        quarantine(imp, r)?;
-    }
+            Ok(row)
+        },
+        |stmt, row, source| {
+            stmt.execute(params![
+                row.cell.to_string(),
+                row.cell.plmn().to_string(),
+                row.radio.as_str(),
+                row.at.lon,
+                row.at.lat,
+                row.azimuth,
+                row.beamwidth,
+                row.range_m,
+                row.site,
+                row.assumptions.join(","),
+                source,
+            ])
+        },
+    )?;
+    let assumed = rows.iter().filter(|r| !r.assumptions.is_empty()).count();
     Ok(Loaded {
-        accepted,
-        summary: format!("{accepted} cells ({assumed} with assumed sector shape or range)"),
+        accepted: rows.len() as u64,
+        summary: format!(
+            "{} cells ({assumed} with assumed sector shape or range)",
+            rows.len()
+        ),
     })
 }
 
@@ -415,39 +397,36 @@ pub(crate) fn import_arcep(
             Err(r) => rejections.push(r),
         }
     }
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO sites (operator, lon, lat, radios, assumptions, source_file_id, source_line)
-             VALUES (?1, round(?2, 6), round(?3, 6), ?4, ?5, ?6, ?7)
-             ON CONFLICT (operator, lon, lat) DO UPDATE SET radios = excluded.radios,
-                 assumptions = excluded.assumptions, source_file_id = excluded.source_file_id,
-                 source_line = excluded.source_line",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    let source_id = imp.source_id();
-    for (line, plmn, at, flags) in &sites {
-        let radios: Vec<&str> = ["2g", "3g", "4g"]
-            .into_iter()
-            .zip(flags)
-            .filter(|(_, f)| **f)
-            .map(|(n, _)| n)
-            .collect();
-        stmt.execute(params![
-            plmn.to_string(),
-            at.lon,
-            at.lat,
-            radios.join(","),
-            ARCEP_ASSUMPTIONS,
-            source_id,
-            line
-        ])
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    }
-    drop(stmt);
     for r in rejections {
-        quarantine(imp, r)?;
+        imp.reject(r)?;
     }
+    load(
+        imp,
+        &sites,
+        "INSERT INTO sites (operator, lon, lat, radios, assumptions, source_file_id, source_line)
+         VALUES (?1, round(?2, 6), round(?3, 6), ?4, ?5, ?6, ?7)
+         ON CONFLICT (operator, lon, lat) DO UPDATE SET radios = excluded.radios,
+             assumptions = excluded.assumptions, source_file_id = excluded.source_file_id,
+             source_line = excluded.source_line",
+        Ok,
+        |stmt, (line, plmn, at, flags), source| {
+            let radios: Vec<&str> = ["2g", "3g", "4g"]
+                .into_iter()
+                .zip(flags)
+                .filter(|(_, f)| **f)
+                .map(|(n, _)| n)
+                .collect();
+            stmt.execute(params![
+                plmn.to_string(),
+                at.lon,
+                at.lat,
+                radios.join(","),
+                ARCEP_ASSUMPTIONS,
+                source,
+                line
+            ])
+        },
+    )?;
     Ok(Loaded {
         accepted: sites.len() as u64 + merged,
         summary: format!(

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use cellsweep_store::rusqlite::{self, CachedStatement};
 use cellsweep_store::{Import, Rejection};
 use jiff::civil::Date;
 
@@ -45,9 +46,35 @@ pub(crate) fn reject_broken(imp: &mut Import<'_>, table: &Table) -> Result<(), E
     Ok(())
 }
 
-/// Puts a rejection in quarantine; the common tail of every reader's row loop.
-pub(crate) fn quarantine(imp: &mut Import<'_>, r: Rejection) -> Result<(), Error> {
-    imp.reject(r).map_err(Error::from)
+/// The row loop every reader shares: each item becomes a row or a rejection; rows are written
+/// through one prepared statement by `bind` (given the source file id), rejections go to the
+/// quarantine. Returns the accepted rows, for the reader's summary.
+pub(crate) fn load<I: IntoIterator, T>(
+    imp: &mut Import<'_>,
+    items: I,
+    sql: &str,
+    mut parse: impl FnMut(I::Item) -> Result<T, Rejection>,
+    mut bind: impl FnMut(&mut CachedStatement<'_>, &T, i64) -> rusqlite::Result<usize>,
+) -> Result<Vec<T>, Error> {
+    let source_id = imp.source_id();
+    let mut accepted = Vec::new();
+    let mut rejections = Vec::new();
+    {
+        let mut stmt = imp.tx().prepare_cached(sql).map_err(|e| imp.sql_err(e))?;
+        for item in items {
+            match parse(item) {
+                Ok(row) => {
+                    bind(&mut stmt, &row, source_id).map_err(|e| imp.sql_err(e))?;
+                    accepted.push(row);
+                }
+                Err(r) => rejections.push(r),
+            }
+        }
+    }
+    for r in rejections {
+        imp.reject(r)?;
+    }
+    Ok(accepted)
 }
 
 /// Builds field rejections for one record.

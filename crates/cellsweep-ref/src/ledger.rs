@@ -4,14 +4,14 @@
 //! A 15-digit IMEI must carry a correct Luhn check digit; 16-digit IMEISVs are reduced to their
 //! IMEI. The same sale listed twice in one file is quarantined as a duplicate.
 
+use std::collections::BTreeSet;
+
 use cellsweep_ids::Imei;
 use cellsweep_store::Import;
 use cellsweep_store::rusqlite::params;
 
 use crate::Error;
-use crate::common::{
-    Col, FirstSeen, RowErr, parse_date_or_time, quarantine, reject_broken, require,
-};
+use crate::common::{Col, FirstSeen, RowErr, load, parse_date_or_time, reject_broken, require};
 use crate::import::{Ctx, Loaded};
 use crate::text::{Table, field};
 
@@ -43,21 +43,15 @@ pub(crate) fn import_ledger(
     let channel = table.column(&["channel"]);
     reject_broken(imp, &table)?;
     let mut seen = FirstSeen::new();
-    let mut rejections = Vec::new();
-    let mut accepted = 0u64;
-    let mut suppliers = std::collections::BTreeSet::new();
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO ledger (imei, supplier, sold_at, buyer, channel, source_file_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (imei, supplier, sold_at) DO UPDATE SET buyer = excluded.buyer,
-                 channel = excluded.channel, source_file_id = excluded.source_file_id",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    for rec in &table.records {
-        let e = RowErr { rec };
-        let row = (|| {
+    let rows = load(
+        imp,
+        &table.records,
+        "INSERT INTO ledger (imei, supplier, sold_at, buyer, channel, source_file_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (imei, supplier, sold_at) DO UPDATE SET buyer = excluded.buyer,
+             channel = excluded.channel, source_file_id = excluded.source_file_id",
+        |rec| {
+            let e = RowErr { rec };
             let imei = field(rec, Some(c[0])).ok_or_else(|| e.field("imei", "missing IMEI"))?;
             let imei = Imei::parse(imei).map_err(|x| e.field("imei", x.to_string()))?;
             let supplier =
@@ -66,33 +60,19 @@ pub(crate) fn import_ledger(
                 field(rec, Some(c[2])).ok_or_else(|| e.field("sold_at", "missing sale date"))?;
             let sold = parse_date_or_time(sold).map_err(|x| e.field("sold_at", x))?;
             if let Some(first) = seen.check((imei, supplier.to_owned(), sold.clone()), rec.line) {
-                return Err(e.row(format!("duplicate sale of IMEI `{imei}` by `{supplier}` on {sold} (first at line {first})")));
+                return Err(e.row(format!(
+                    "duplicate sale of IMEI `{imei}` by `{supplier}` on {sold} (first at line {first})"
+                )));
             }
-            Ok((imei, supplier, sold))
-        })();
-        match row {
-            Ok((imei, supplier, sold)) => {
-                stmt.execute(params![
-                    imei.to_string(),
-                    supplier,
-                    sold,
-                    field(rec, buyer),
-                    field(rec, channel),
-                    imp.source_id()
-                ])
-                .map_err(|x| Error::Store(imp.sql_err(x)))?;
-                suppliers.insert(supplier.to_owned());
-                accepted += 1;
-            }
-            Err(r) => rejections.push(r),
-        }
-    }
-    drop(stmt);
-    for r in rejections {
-        quarantine(imp, r)?;
-    }
+            Ok((imei, supplier, sold, field(rec, buyer), field(rec, channel)))
+        },
+        |stmt, (imei, supplier, sold, b, ch), source| {
+            stmt.execute(params![imei.to_string(), supplier, sold, b, ch, source])
+        },
+    )?;
+    let suppliers: BTreeSet<&str> = rows.iter().map(|r| r.1).collect();
     Ok(Loaded {
-        accepted,
-        summary: format!("{accepted} sales by {} supplier(s)", suppliers.len()),
+        accepted: rows.len() as u64,
+        summary: format!("{} sales by {} supplier(s)", rows.len(), suppliers.len()),
     })
 }

@@ -9,7 +9,7 @@ use cellsweep_store::{Import, Rejection};
 use geojson::JsonValue;
 
 use crate::Error;
-use crate::common::{Col, FirstSeen, quarantine, reject_broken, require};
+use crate::common::{Col, FirstSeen, load, reject_broken, require};
 use crate::import::{Ctx, Loaded, truncate};
 use crate::text::{Table, field};
 
@@ -108,29 +108,20 @@ pub(crate) fn import_csv(imp: &mut Import<'_>, ctx: &Ctx<'_>, text: &str) -> Res
 
 fn store(imp: &mut Import<'_>, rows: Vec<OperatorRow>) -> Result<Loaded, Error> {
     let mut seen: FirstSeen<(Mcc, Mnc)> = FirstSeen::new();
-    let mut rejections = Vec::new();
-    let mut accepted = 0u64;
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO operators (mcc, mnc, country, country_code, brand, name, status, bands, source_file_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT (mcc, mnc) DO UPDATE SET country = excluded.country,
-                 country_code = excluded.country_code, brand = excluded.brand, name = excluded.name,
-                 status = excluded.status, bands = excluded.bands, source_file_id = excluded.source_file_id",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    for row in rows {
-        let err = |f: &str, reason: String| Rejection::field(row.line, f, reason, row.raw.clone());
-        let v = &row.values;
-        let parsed = (|| {
-            let mcc = v[0]
-                .as_deref()
-                .ok_or_else(|| err("mcc", "missing MCC".into()))?;
+    let accepted = load(
+        imp,
+        &rows,
+        "INSERT INTO operators (mcc, mnc, country, country_code, brand, name, status, bands, source_file_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (mcc, mnc) DO UPDATE SET country = excluded.country,
+             country_code = excluded.country_code, brand = excluded.brand, name = excluded.name,
+             status = excluded.status, bands = excluded.bands, source_file_id = excluded.source_file_id",
+        |row| {
+            let err = |f: &str, reason: String| Rejection::field(row.line, f, reason, row.raw.clone());
+            let v = &row.values;
+            let mcc = v[0].as_deref().ok_or_else(|| err("mcc", "missing MCC".into()))?;
             let mcc = Mcc::parse(mcc).map_err(|e| err("mcc", e.to_string()))?;
-            let mnc_text = v[1]
-                .as_deref()
-                .ok_or_else(|| err("mnc", "missing MNC".into()))?;
+            let mnc_text = v[1].as_deref().ok_or_else(|| err("mnc", "missing MNC".into()))?;
             let mnc = Mnc::parse(mnc_text).map_err(|e| {
                 let hint = if mnc_text.len() > 3 && mnc_text.bytes().all(|b| b.is_ascii_digit()) {
                     " (longer codes are national private-network numbers, not E.212 MNCs)"
@@ -143,38 +134,17 @@ fn store(imp: &mut Import<'_>, rows: Vec<OperatorRow>) -> Result<Loaded, Error> 
                 let who = v[5].as_deref().or(v[4].as_deref()).unwrap_or("?");
                 return Err(err(
                     "mnc",
-                    format!(
-                        "duplicate MCC-MNC `{mcc}-{mnc}` (first at record {first}); this record names `{who}`"
-                    ),
+                    format!("duplicate MCC-MNC `{mcc}-{mnc}` (first at record {first}); this record names `{who}`"),
                 ));
             }
-            Ok((mcc, mnc))
-        })();
-        match parsed {
-            Ok((mcc, mnc)) => {
-                stmt.execute(params![
-                    mcc.to_string(),
-                    mnc.to_string(),
-                    v[2],
-                    v[3],
-                    v[4],
-                    v[5],
-                    v[6],
-                    v[7],
-                    imp.source_id()
-                ])
-                .map_err(|e| Error::Store(imp.sql_err(e)))?;
-                accepted += 1;
-            }
-            Err(r) => rejections.push(r),
-        }
-    }
-    drop(stmt);
-    for r in rejections {
-        quarantine(imp, r)?;
-    }
+            Ok((mcc, mnc, v))
+        },
+        |stmt, (mcc, mnc, v), source| {
+            stmt.execute(params![mcc.to_string(), mnc.to_string(), v[2], v[3], v[4], v[5], v[6], v[7], source])
+        },
+    )?;
     Ok(Loaded {
-        accepted,
-        summary: format!("{accepted} operator codes"),
+        accepted: accepted.len() as u64,
+        summary: format!("{} operator codes", accepted.len()),
     })
 }

@@ -8,7 +8,7 @@ use cellsweep_ids::Tac;
 use cellsweep_store::Import;
 use cellsweep_store::rusqlite::params;
 
-use crate::common::{Col, FirstSeen, RowErr, parse_bool, quarantine, reject_broken, require};
+use crate::common::{Col, FirstSeen, RowErr, load, parse_bool, reject_broken, require};
 use crate::import::{Ctx, Loaded};
 use crate::text::{Table, field};
 use crate::{Error, Format};
@@ -57,19 +57,14 @@ pub(crate) fn import_tac(imp: &mut Import<'_>, ctx: &Ctx<'_>, text: &str) -> Res
     };
     reject_broken(imp, &table)?;
     let mut seen = FirstSeen::new();
-    let mut rejections = Vec::new();
-    let mut accepted = 0u64;
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO tacs (tac, brand, model, aka, source_file_id) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (tac) DO UPDATE SET brand = excluded.brand, model = excluded.model,
-                 aka = excluded.aka, source_file_id = excluded.source_file_id",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    for rec in &table.records {
-        let e = RowErr { rec };
-        let row = (|| {
+    let rows = load(
+        imp,
+        &table.records,
+        "INSERT INTO tacs (tac, brand, model, aka, source_file_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (tac) DO UPDATE SET brand = excluded.brand, model = excluded.model,
+             aka = excluded.aka, source_file_id = excluded.source_file_id",
+        |rec| {
+            let e = RowErr { rec };
             let t = field(rec, Some(tac)).ok_or_else(|| e.field("tac", "missing TAC"))?;
             let t = Tac::parse(t).map_err(|x| e.field("tac", x.to_string()))?;
             let b = field(rec, Some(brand)).ok_or_else(|| e.field("brand", "missing brand"))?;
@@ -81,23 +76,12 @@ pub(crate) fn import_tac(imp: &mut Import<'_>, ctx: &Ctx<'_>, text: &str) -> Res
                 ));
             }
             Ok((t, b, m, field(rec, aka)))
-        })();
-        match row {
-            Ok((t, b, m, a)) => {
-                stmt.execute(params![t.to_string(), b, m, a, imp.source_id()])
-                    .map_err(|x| Error::Store(imp.sql_err(x)))?;
-                accepted += 1;
-            }
-            Err(r) => rejections.push(r),
-        }
-    }
-    drop(stmt);
-    for r in rejections {
-        quarantine(imp, r)?;
-    }
+        },
+        |stmt, (t, b, m, a), source| stmt.execute(params![t.to_string(), b, m, a, source]),
+    )?;
     Ok(Loaded {
-        accepted,
-        summary: format!("{accepted} TACs"),
+        accepted: rows.len() as u64,
+        summary: format!("{} TACs", rows.len()),
     })
 }
 
@@ -127,21 +111,16 @@ pub(crate) fn import_overlay(
     let note = table.column(&["note", "comment"]);
     reject_broken(imp, &table)?;
     let mut seen = FirstSeen::new();
-    let mut rejections = Vec::new();
-    let (mut accepted, mut minis, mut flagged) = (0u64, 0u64, 0u64);
-    let mut stmt = imp
-        .tx()
-        .prepare_cached(
-            "INSERT INTO tac_overlay (tac, brand, model, form_factor, contraband, note, source_file_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (tac) DO UPDATE SET brand = excluded.brand, model = excluded.model,
-                 form_factor = excluded.form_factor, contraband = excluded.contraband,
-                 note = excluded.note, source_file_id = excluded.source_file_id",
-        )
-        .map_err(|e| Error::Store(imp.sql_err(e)))?;
-    for rec in &table.records {
-        let e = RowErr { rec };
-        let row = (|| {
+    let rows = load(
+        imp,
+        &table.records,
+        "INSERT INTO tac_overlay (tac, brand, model, form_factor, contraband, note, source_file_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (tac) DO UPDATE SET brand = excluded.brand, model = excluded.model,
+             form_factor = excluded.form_factor, contraband = excluded.contraband,
+             note = excluded.note, source_file_id = excluded.source_file_id",
+        |rec| {
+            let e = RowErr { rec };
             let t = field(rec, Some(c[0])).ok_or_else(|| e.field("tac", "missing TAC"))?;
             let t = Tac::parse(t).map_err(|x| e.field("tac", x.to_string()))?;
             let ff = field(rec, Some(c[1])).unwrap_or("").to_ascii_lowercase();
@@ -168,35 +147,26 @@ pub(crate) fn import_overlay(
                     format!("duplicate TAC `{t}` (first at line {first})"),
                 ));
             }
-            Ok((t, ff, cb))
-        })();
-        match row {
-            Ok((t, ff, cb)) => {
-                stmt.execute(params![
-                    t.to_string(),
-                    field(rec, brand),
-                    field(rec, model),
-                    ff,
-                    cb,
-                    field(rec, note),
-                    imp.source_id()
-                ])
-                .map_err(|x| Error::Store(imp.sql_err(x)))?;
-                accepted += 1;
-                minis += u64::from(ff == "mini");
-                flagged += u64::from(cb);
-            }
-            Err(r) => rejections.push(r),
-        }
-    }
-    drop(stmt);
-    for r in rejections {
-        quarantine(imp, r)?;
-    }
+            Ok((
+                t,
+                field(rec, brand),
+                field(rec, model),
+                ff,
+                cb,
+                field(rec, note),
+            ))
+        },
+        |stmt, (t, b, m, ff, cb, n), source| {
+            stmt.execute(params![t.to_string(), b, m, ff, cb, n, source])
+        },
+    )?;
+    let minis = rows.iter().filter(|r| r.3 == "mini").count();
+    let flagged = rows.iter().filter(|r| r.4).count();
     Ok(Loaded {
-        accepted,
+        accepted: rows.len() as u64,
         summary: format!(
-            "{accepted} overlay TACs ({minis} mini phones, {flagged} known contraband models)"
+            "{} overlay TACs ({minis} mini phones, {flagged} known contraband models)",
+            rows.len()
         ),
     })
 }

@@ -102,6 +102,11 @@ impl Imsi {
         format!("{:0len$}", self.value % pow10(self.msin_len()))
     }
 
+    /// The digits as a number and their count, for [`Imsi::key`].
+    pub(crate) fn raw(self) -> (u64, u8) {
+        (self.value, self.len)
+    }
+
     fn msin_len(self) -> u8 {
         self.len - 3 - self.mnc.digits()
     }

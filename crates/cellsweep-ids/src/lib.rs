@@ -58,6 +58,7 @@ mod digits;
 mod error;
 mod imei;
 mod imsi;
+mod key;
 mod luhn;
 mod msisdn;
 mod plmn;

@@ -164,6 +164,11 @@ impl Msisdn {
         self.to_string()
     }
 
+    /// The E.164 digits as a number, for [`Msisdn::key`].
+    pub(crate) fn digits(self) -> u64 {
+        self.e164
+    }
+
     fn national_divisor(self) -> u64 {
         let len = self.e164.to_string().len();
         10u64.pow((len - usize::from(self.cc_digits)) as u32)

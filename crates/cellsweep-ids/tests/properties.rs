@@ -156,3 +156,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Integer keys map back to the same identifier.
+    #[test]
+    fn keys_round_trip(c in cell(), i in imei(), v in 0u64..1_000_000_000_000) {
+        prop_assert_eq!(CellId::from_key(c.key()), Some(c));
+        prop_assert_eq!(Imei::from_key(i.key()), Some(i));
+        let table = MncTable::builtin();
+        for len in [14usize, 15] {
+            let digits = format!("208{:0w$}", v, w = len - 3);
+            let imsi = Imsi::parse(&digits, &table).unwrap();
+            prop_assert_eq!(Imsi::from_key(imsi.key(), &table), Some(imsi));
+            prop_assert_eq!(Imsi::from_key(imsi.key(), &table).unwrap().to_string(), digits);
+        }
+    }
+
+    /// Distinct cells never share a key.
+    #[test]
+    fn cell_keys_are_injective(a in cell(), b in cell()) {
+        prop_assert_eq!(a == b, a.key() == b.key());
+    }
+}

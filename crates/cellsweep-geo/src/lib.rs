@@ -14,12 +14,14 @@
 //! assert!((fp.area_m2() - 120_000.0).abs() / 120_000.0 < 0.01);
 //! ```
 
+mod coverage;
 mod error;
 mod facility;
 mod footprint;
 mod projection;
 mod radio;
 
+pub use coverage::{Overlap, Sector, overlap, presence_probability, ta_band};
 pub use error::Error;
 pub use facility::{Facility, Jammer, Zone, ZoneType};
 pub use footprint::{

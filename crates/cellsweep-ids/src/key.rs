@@ -111,7 +111,9 @@ impl CellId {
         match key >> KIND_SHIFT {
             0 if identity >> 32 == 0 => CellId::cgi(plmn, lac, low).ok(),
             1 if identity >> 32 == 0 => CellId::sai(plmn, lac, low).ok(),
-            2 => u32::try_from(identity).ok().and_then(|eci| CellId::ecgi(plmn, eci).ok()),
+            2 => u32::try_from(identity)
+                .ok()
+                .and_then(|eci| CellId::ecgi(plmn, eci).ok()),
             3 => CellId::ncgi(plmn, identity).ok(),
             _ => None,
         }
@@ -132,7 +134,10 @@ mod tests {
         assert_eq!(short.key(), 1_020_801_123_456_789);
         assert_eq!(Imsi::from_key(short.key(), &t), Some(short));
         let test_net = Imsi::parse("001010000000001", &t).unwrap();
-        assert_eq!(Imsi::from_key(test_net.key(), &t).unwrap().to_string(), "001010000000001");
+        assert_eq!(
+            Imsi::from_key(test_net.key(), &t).unwrap().to_string(),
+            "001010000000001"
+        );
         let m = Msisdn::parse("06 12 34 56 78", Region::FR).unwrap();
         assert_eq!(m.key(), 33_612_345_678);
         assert_eq!(Msisdn::from_key(33_612_345_678), Some(m));

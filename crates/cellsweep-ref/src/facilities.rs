@@ -498,26 +498,36 @@ fn own_zone(f: &Feature, crs: Crs, line: u64, raw: &str) -> Result<Zone, Rejecti
     })
 }
 
-/// Expands prison-cell lists: plain numbers (`A101`), and ranges with a shared prefix
-/// (`A101-A148`, `101-148`).
+/// Expands prison-cell lists: plain numbers (`A101`, `A1-204`), and ranges with a shared
+/// prefix: `A101..A148` always, and `A101-A148` or `101-148` when both sides share their prefix
+/// (so that dashed numbers such as `A1-204` stay single cells).
 pub(crate) fn expand_cells(items: &[String]) -> Result<Vec<String>, String> {
+    let split = |s: &str| {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (p, n) = s.split_at(s.len() - digits);
+        (p.to_owned(), n.to_owned())
+    };
     let mut out = Vec::new();
     for item in items {
         let item = item.trim();
-        let Some((a, b)) = item.split_once('-') else {
+        let explicit = item.split_once("..");
+        let (a, b) = match explicit.or_else(|| item.split_once('-')) {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => {
+                out.push(item.to_owned());
+                continue;
+            }
+        };
+        let ((pa, na), (pb, nb)) = (split(a), split(b));
+        let same_shape = pa == pb && !na.is_empty() && !nb.is_empty();
+        if !same_shape {
+            if explicit.is_some() {
+                return Err(format!("`{item}` is not a cell range like `A101..A148`"));
+            }
             out.push(item.to_owned());
             continue;
-        };
-        let split = |s: &str| {
-            let digits = s.len() - s.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
-            let (p, n) = s.split_at(digits);
-            (p.to_owned(), n.to_owned())
-        };
-        let ((pa, na), (pb, nb)) = (split(a.trim()), split(b.trim()));
-        let bad = || format!("`{item}` is not a cell range like `A101-A148`");
-        if pa != pb || na.is_empty() || nb.is_empty() {
-            return Err(bad());
         }
+        let bad = || format!("`{item}` is not a cell range like `A101..A148`");
         let lo: u32 = na.parse().map_err(|_| bad())?;
         let hi: u32 = nb.parse().map_err(|_| bad())?;
         if hi < lo {
@@ -748,7 +758,15 @@ mod tests {
             expand_cells(&v(&["008-010"])).unwrap(),
             v(&["008", "009", "010"])
         );
-        assert!(expand_cells(&v(&["A101-B103"])).is_err());
+        assert!(expand_cells(&v(&["A101..B103"])).is_err());
+        assert_eq!(
+            expand_cells(&v(&["A1-204", "A101-B103"])).unwrap(),
+            v(&["A1-204", "A101-B103"])
+        );
+        assert_eq!(
+            expand_cells(&v(&["A1-201..A1-203"])).unwrap(),
+            v(&["A1-201", "A1-202", "A1-203"])
+        );
         assert!(expand_cells(&v(&["110-101"])).is_err());
         assert!(expand_cells(&v(&["1-100000"])).is_err());
     }

@@ -50,11 +50,16 @@ pub struct SourceFile {
     pub rows_quarantined: u64,
     /// Importer's note (e.g. what a row produced).
     pub note: Option<String>,
+    /// Earliest accepted event (operator data), RFC 3339 UTC.
+    pub time_min: Option<String>,
+    /// Latest accepted event (operator data), RFC 3339 UTC.
+    pub time_max: Option<String>,
 }
 
 impl SourceFile {
     pub(crate) const SELECT: &'static str = "SELECT id, kind, format, path, sha256, bytes, \
-        request_ref, imported_at, rows_in, rows_accepted, rows_quarantined, note FROM source_files";
+        request_ref, imported_at, rows_in, rows_accepted, rows_quarantined, note, time_min, time_max \
+        FROM source_files";
 
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
@@ -70,6 +75,8 @@ impl SourceFile {
             rows_accepted: r.get(9)?,
             rows_quarantined: r.get(10)?,
             note: r.get(11)?,
+            time_min: r.get(12)?,
+            time_max: r.get(13)?,
         })
     }
 }

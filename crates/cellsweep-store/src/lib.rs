@@ -5,7 +5,10 @@
 //! ```text
 //! WS/
 //! ├── workspace.toml     typed, versioned settings (format version, default region, ...)
-//! └── catalog.sqlite     provenance of every imported file, quarantine, reference data
+//! ├── catalog.sqlite     provenance of every imported file, quarantine, reference data,
+//! │                      the list of event parts
+//! └── events/            canonical operator events as Parquet parts (written by cellsweep-ingest)
+//!     └── operator=208-01/day=2026-03-01/<sha256>-<chunk>.parquet
 //! ```
 //!
 //! This crate knows the layout and the schema, and guarantees three things to every importer:
@@ -45,12 +48,14 @@
 
 mod config;
 mod error;
+mod events;
 mod hash;
 mod import;
 mod workspace;
 
 pub use config::{CONFIG_FILE, FORMAT_VERSION, WorkspaceConfig};
 pub use error::Error;
+pub use events::{EVENTS_DIR, EventPart, STAGING_DIR};
 pub use hash::{FileDigest, digest_file};
 pub use import::{Import, NewSource, QuarantinedRow, Rejection, SourceFile};
 pub use workspace::{CATALOG_FILE, Workspace};

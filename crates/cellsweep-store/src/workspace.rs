@@ -13,7 +13,10 @@ pub const CATALOG_FILE: &str = "catalog.sqlite";
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 /// Never edit a shipped migration: add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_catalog.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_catalog.sql"),
+    include_str!("migrations/002_events.sql"),
+];
 
 /// An open workspace.
 #[derive(Debug)]
@@ -86,6 +89,10 @@ impl Workspace {
     /// The catalog connection, for queries.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     pub(crate) fn sql_err(&self, source: rusqlite::Error) -> Error {

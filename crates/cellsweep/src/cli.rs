@@ -36,9 +36,32 @@ pub(crate) enum Command {
     Ref(RefCommand),
     /// List rows that imports rejected, with file, line, field and reason.
     Quarantine(QuarantineArgs),
+    /// Ingest operator data (CSV by profile, ETSI TS 102 657 XML, Parquet) into a workspace.
+    ///
+    /// Every row is accepted or quarantined with its reason; re-ingesting a file changes
+    /// nothing; an interrupted ingest leaves no trace once the next one runs.
+    Ingest(IngestArgs),
+    /// Write ETSI TS 103 120 requests for operator data (tower dumps, traffic data).
+    #[command(subcommand)]
+    Request(RequestCommand),
     /// Identifiers: validate and decode IMEI, IMSI, MSISDN and cell ids.
     #[command(subcommand)]
     Ids(IdsCommand),
+    /// Simulate a nation with ground truth and write every file a real investigation holds.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimulateArgs {
+    /// A preset (demo, regional, national) or a scenario TOML file; see docs/scenarios.md.
+    #[arg(long, short, default_value = "demo")]
+    pub(crate) scenario: String,
+    /// Random seed: the same scenario and seed give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Output directory (new or empty): reference/, operator/, prison/, sensors/, truth/.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -135,4 +158,94 @@ pub(crate) struct IdsCheckArgs {
     /// Values to check.
     #[arg(required = true)]
     pub(crate) values: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["workspace", "suggest_profile", "show_profile"])))]
+pub(crate) struct IngestArgs {
+    /// The workspace.
+    pub(crate) workspace: Option<PathBuf>,
+    /// Delivery files, or directories (walked in name order).
+    #[arg(requires = "workspace")]
+    pub(crate) files: Vec<PathBuf>,
+    /// A shipped profile (fr-semicolon, en-comma, etsi-102657, parquet-canonical) or a profile
+    /// TOML file; default: recognised from each file's content.
+    #[arg(long, short, value_name = "NAME|PATH")]
+    pub(crate) profile: Option<String>,
+    /// Legal request reference recorded with each file.
+    #[arg(long, value_name = "REF")]
+    pub(crate) request_ref: Option<String>,
+    /// The delivering operator (PLMN, `208-01`), overriding the profile's.
+    #[arg(long, value_name = "PLMN")]
+    pub(crate) operator: Option<String>,
+    #[command(flatten)]
+    pub(crate) region: RegionArg,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+    /// Print a profile proposed from FILE's header and first rows, then exit.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["workspace", "show_profile"])]
+    pub(crate) suggest_profile: Option<PathBuf>,
+    /// Print a shipped profile's TOML (a starting point for your own), then exit.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["workspace", "suggest_profile"])]
+    pub(crate) show_profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RequestCommand {
+    /// Tower dump: every event on the cells covering a facility, one request per operator.
+    ///
+    /// Covering cells are, for now, the workspace's cells whose distance to the facility's
+    /// centroid is at most the facility's equivalent radius plus the cell's range.
+    TowerDump(TowerDumpArgs),
+    /// Subscriber and traffic data of IMEIs, one request per operator.
+    Traffic(TrafficArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RequestCommon {
+    /// The workspace (requests are written to WS/requests/ unless `--out` says otherwise).
+    pub(crate) workspace: PathBuf,
+    /// Start of the window: RFC 3339 (`2026-03-01T00:00:00Z`) or a date (UTC midnight).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) from: String,
+    /// End of the window: RFC 3339, or a date (the whole day is included).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) to: String,
+    /// Legal reference of the authorisation (warrant, judge's order).
+    #[arg(long, value_name = "REF")]
+    pub(crate) request_ref: String,
+    /// Directory for the XML files.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// The sender's identifier (the investigation unit).
+    #[arg(long, default_value = "CELLSWEEP", value_name = "ID")]
+    pub(crate) sender: String,
+    /// ISO 3166 country of sender and operators.
+    #[arg(long, default_value = "FR", value_name = "CC")]
+    pub(crate) country: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TowerDumpArgs {
+    #[command(flatten)]
+    pub(crate) common: RequestCommon,
+    /// The facility's id in the workspace.
+    #[arg(long, value_name = "ID")]
+    pub(crate) facility: String,
+    /// Only this operator (PLMN).
+    #[arg(long, value_name = "PLMN")]
+    pub(crate) operator: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TrafficArgs {
+    #[command(flatten)]
+    pub(crate) common: RequestCommon,
+    /// A file with one IMEI per line (14, 15 or 16 digits; `#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) imei_file: PathBuf,
+    /// Operators to ask (PLMN), repeatable.
+    #[arg(long, value_name = "PLMN", required = true)]
+    pub(crate) operator: Vec<String>,
 }

@@ -224,6 +224,11 @@ fn demo_runs_and_stdout_closing_early_is_not_an_error() {
     }
     assert!(!r.stderr.contains('\x1b'), "NO_COLOR must disable colour");
     assert!(keep.join("workspace/catalog.sqlite").exists());
+    assert!(keep.join("simulation/truth/devices.csv").exists());
+    assert!(
+        !r.stdout.contains("quarantined:"),
+        "the demo's reference files are clean"
+    );
     // `cellsweep demo | head -1`.
     let mut child = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
         .arg("demo")

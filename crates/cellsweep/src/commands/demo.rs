@@ -1,8 +1,11 @@
-//! `cellsweep demo`: the pipeline on built-in demo data, in a temporary workspace.
+//! `cellsweep demo`: the whole pipeline on a simulated nation, in a temporary workspace.
 //!
-//! The demo data is made up (fictional facilities, suppliers and devices; real operator codes
-//! and a few real TACs) and includes deliberate mistakes, as real deliveries do, so that the
-//! quarantine has something to show. It grows with every capability.
+//! 1. simulate the `demo` scenario (two facilities, one week) with ground truth;
+//! 2. create a workspace and import the reference files, as a user would;
+//! 3. show the quarantine, an idempotent re-import and what the workspace holds;
+//! 4. decode a few identifiers taken from the reference data.
+//!
+//! It grows with every capability; nothing in it reads the simulation's `truth/`.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,60 +13,27 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use cellsweep_ids::{DetectContext, Region};
-use cellsweep_ref::{ImportRequest, Kind};
+use cellsweep_ref::{ImportOutcome, ImportRequest, Kind};
+use cellsweep_sim::Scenario;
 use cellsweep_store::Workspace;
 
 use crate::cli::DemoArgs;
 use crate::commands::{ids, refdata};
 
-/// The built-in files, in import order: operator codes first, since they teach the IMSI
-/// parser MNC lengths used by the allow list.
-const FILES: &[(Kind, &str, &str)] = &[
-    (
-        Kind::Operators,
-        "operators.csv",
-        include_str!("../../demo/operators.csv"),
-    ),
-    (Kind::Tac, "tac.csv", include_str!("../../demo/tac.csv")),
-    (
-        Kind::TacOverlay,
-        "tac-overlay.csv",
-        include_str!("../../demo/tac-overlay.csv"),
-    ),
-    (
-        Kind::Facilities,
-        "facilities.geojson",
-        include_str!("../../demo/facilities.geojson"),
-    ),
-    (
-        Kind::Cells,
-        "cells.csv",
-        include_str!("../../demo/cells.csv"),
-    ),
-    (
-        Kind::Ledger,
-        "ledger.csv",
-        include_str!("../../demo/ledger.csv"),
-    ),
-    (
-        Kind::Allowlist,
-        "allowlist.csv",
-        include_str!("../../demo/allowlist.csv"),
-    ),
+/// Reference files of a simulation, in import order: operator codes first, since they teach
+/// the IMSI parser MNC lengths used by the allow list.
+const REFERENCE: &[(Kind, &str)] = &[
+    (Kind::Operators, "operators.csv"),
+    (Kind::Tac, "tac.csv"),
+    (Kind::TacOverlay, "tac-overlay.csv"),
+    (Kind::Facilities, "facilities.geojson"),
+    (Kind::Cells, "cells.csv"),
+    (Kind::Ledger, "ledger.csv"),
+    (Kind::Allowlist, "allowlist.csv"),
 ];
 
-/// Values `ids check` decodes in the demo: a supplier's IMEI in three delivery forms, an IMSI,
-/// national and international phone numbers, cell ids in hex and decimal, and a typo.
-const SAMPLE_IDS: &[&str] = &[
-    "86-000001-000001-5",
-    "8600000100000107",
-    "208150123456789",
-    "06 12 34 56 78",
-    "0033612345678",
-    "208-01-00c3501",
-    "208-20-1000-10001",
-    "860000010000016",
-];
+/// Seed of the demo nation.
+const SEED: u64 = 1;
 
 pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let temp;
@@ -74,64 +44,93 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
             temp.path()
         }
     };
-    let input = root.join("input");
+    let sim_dir = root.join("simulation");
     let ws_dir = root.join("workspace");
-    std::fs::create_dir_all(&input)
-        .with_context(|| format!("cannot create `{}`", input.display()))?;
-    for (_, name, content) in FILES {
-        let p = input.join(name);
-        std::fs::write(&p, content).with_context(|| format!("cannot write `{}`", p.display()))?;
-    }
+
+    writeln!(
+        out,
+        "== 1. a simulated nation (scenario `demo`, seed {SEED}) =="
+    )?;
+    let scenario = Scenario::load("demo")?;
+    let report =
+        cellsweep_sim::simulate(&scenario, SEED, &sim_dir).context("the simulation failed")?;
+    writeln!(
+        out,
+        "{} facilities over {} days: {} handsets ({} contraband), {} network events",
+        report.facilities, scenario.days, report.handsets, report.contraband, report.events
+    )?;
+    writeln!(
+        out,
+        "operators delivered {} files: {} tower-dump rows, {} traffic-data rows",
+        report.files, report.tower_rows, report.traffic_rows
+    )?;
+    writeln!(out, "files in {}", sim_dir.display())?;
+
+    writeln!(out)?;
+    writeln!(out, "== 2. reference data into a new workspace ==")?;
     let mut ws = Workspace::init(&ws_dir)
         .with_context(|| format!("cannot create the demo workspace in `{}`", ws_dir.display()))?;
-
-    writeln!(out, "== cellsweep demo: reference data ==")?;
-    writeln!(out, "workspace: {}", ws_dir.display())?;
-    writeln!(out)?;
-    for (kind, name, _) in FILES {
-        let req = request(*kind, &input.join(name));
+    writeln!(out, "workspace {}", ws_dir.display())?;
+    for (kind, name) in REFERENCE {
+        let req = request(*kind, &sim_dir.join("reference").join(name));
         refdata::import_one(&mut ws, &req, out)?;
     }
     writeln!(out)?;
-    writeln!(out, "== importing the same ledger again is a no-op ==")?;
-    refdata::import_one(
+    writeln!(out, "== 3. importing the same file again is a no-op ==")?;
+    let again = cellsweep_ref::import(
         &mut ws,
-        &request(Kind::Ledger, &input.join("ledger.csv")),
-        out,
+        &request(Kind::Cells, &sim_dir.join("reference/cells.csv")),
     )?;
+    if let ImportOutcome::AlreadyImported(s) = again {
+        writeln!(
+            out,
+            "cells.csv: already imported as source {} (same SHA-256); nothing changed",
+            s.id
+        )?;
+    }
 
     writeln!(out)?;
-    writeln!(out, "== what the workspace holds ==")?;
+    writeln!(out, "== 4. what the workspace holds ==")?;
     refdata::print_stats(&ws, out)?;
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "== identifiers, decoded with the workspace's reference data =="
-    )?;
+    writeln!(out, "== 5. identifiers from the data, decoded ==")?;
     let ctx = DetectContext {
         mnc_table: cellsweep_ref::mnc_table(ws.conn())?,
         region: Region::FR,
     };
-    for v in SAMPLE_IDS {
-        ids::check_one(v, &ctx, Some(ws.conn()), out)?;
+    for v in sample_identifiers(&ws)? {
+        ids::check_one(&v, &ctx, Some(ws.conn()), out)?;
     }
 
     writeln!(out)?;
-    writeln!(out, "== next steps ==")?;
+    writeln!(out, "== next ==")?;
     match &args.keep {
         Some(dir) => writeln!(
             out,
-            "the workspace is kept in {}; try `cellsweep quarantine {}`",
+            "everything is kept in {}: try `cellsweep ref stats {}` or `cellsweep quarantine {}`",
             dir.display(),
+            ws_dir.display(),
             ws_dir.display()
         )?,
         None => writeln!(
             out,
-            "run `cellsweep demo --keep DIR` to keep the workspace and explore it"
+            "run `cellsweep demo --keep DIR` to keep the simulation and the workspace"
         )?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A supplier's IMEI, an allow-listed number and a cell covering the first facility.
+fn sample_identifiers(ws: &Workspace) -> anyhow::Result<Vec<String>> {
+    let conn = ws.conn();
+    let one = |sql: &str| -> anyhow::Result<String> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    Ok(vec![
+        one("SELECT imei FROM ledger ORDER BY sold_at, imei LIMIT 1")?,
+        one("SELECT msisdn FROM allowlist WHERE msisdn IS NOT NULL ORDER BY msisdn LIMIT 1")?,
+        one("SELECT cell_id FROM cells WHERE radio = '4g' ORDER BY cell_id LIMIT 1")?,
+        one("SELECT cell_id FROM cells WHERE radio = '2g' ORDER BY cell_id LIMIT 1")?,
+    ])
 }
 
 fn request(kind: Kind, path: &Path) -> ImportRequest {

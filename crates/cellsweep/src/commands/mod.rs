@@ -3,14 +3,17 @@
 
 mod demo;
 mod ids;
+mod ingest;
 mod init;
 mod quarantine;
 mod refdata;
+mod request;
+mod simulate;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, IdsCommand, RefCommand};
+use crate::cli::{Cli, Command, IdsCommand, RefCommand, RequestCommand};
 
 /// Runs a parsed command line. A closed stdout (`cellsweep ... | head`) ends the command
 /// quietly with success, as Unix filters do.
@@ -23,7 +26,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ref(RefCommand::Import(a)) => refdata::import(&a, &mut out),
         Command::Ref(RefCommand::Stats(a)) => refdata::stats(&a, &mut out),
         Command::Quarantine(a) => quarantine::run(&a, &mut out),
+        Command::Ingest(a) => ingest::run(&a, &mut out),
+        Command::Request(RequestCommand::TowerDump(a)) => request::tower_dump(&a, &mut out),
+        Command::Request(RequestCommand::Traffic(a)) => request::traffic(&a, &mut out),
         Command::Ids(IdsCommand::Check(a)) => ids::check(&a, &mut out),
+        Command::Simulate(a) => simulate::run(&a, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|()| code).map_err(Into::into));
     match result {

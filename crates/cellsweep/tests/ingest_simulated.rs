@@ -1,0 +1,89 @@
+//! Issue 4's done criterion: every layout the simulator writes ingests, and what is quarantined
+//! is exactly the deliberately damaged rows (docs/operator-data.md), each with its reason.
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CELLSWEEP_REGION")
+        .env_remove("CELLSWEEP_CRASH_AT")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_simulated_delivery_ingests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    run(
+        d,
+        &[
+            "simulate",
+            "--scenario",
+            "demo",
+            "--seed",
+            "7",
+            "--out",
+            "sim",
+        ],
+    );
+    run(d, &["init", "ws"]);
+    let out = run(d, &["ingest", "ws", "sim/operator"]);
+    let ws = cellsweep_store::Workspace::open(&d.join("ws")).unwrap();
+    let sources = ws.sources().unwrap();
+    let formats: std::collections::BTreeSet<&str> =
+        sources.iter().map(|s| s.format.as_str()).collect();
+    assert_eq!(
+        formats.into_iter().collect::<Vec<_>>(),
+        [
+            "en-comma",
+            "etsi-102657",
+            "fr-semicolon",
+            "parquet-canonical"
+        ],
+        "{out}"
+    );
+    for s in &sources {
+        assert!(s.rows_accepted > 0, "{s:?}");
+        // The default damage share is 0.1 %: far below 1 % of any file.
+        assert!(s.rows_quarantined * 100 < s.rows_in, "{s:?}");
+    }
+    // Every reason is one of the documented damage kinds.
+    let expected = [
+        "fields, the header has",
+        "wrong check digit",
+        "digits, expected 14 or 15",
+        "is not a valid time",
+        "nonexistent local time",
+        "unknown record type",
+        "unknown event type",
+        "unknown service type",
+        "cell `",
+        "user location information",
+        "no identity",
+        "invalid UTF-8",
+    ];
+    for q in ws.quarantined(None, 1_000_000).unwrap() {
+        assert!(
+            expected.iter().any(|e| q.reason.contains(e)),
+            "unexpected quarantine reason: {q:?}"
+        );
+    }
+    // Ingesting the deliveries again changes nothing.
+    let again = run(d, &["ingest", "ws", "sim/operator"]);
+    assert_eq!(
+        again.matches("nothing changed").count(),
+        sources.len(),
+        "{again}"
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask test` prepares what the tests need outside Rust (a Python virtual
 //!   environment with the `phonenumbers` package, the peer our MSISDN normalisation is
-//!   cross-checked against) and then runs `cargo test --workspace`.
+//!   cross-checked against) and then runs `cargo test --workspace --all-features` (the
+//!   `cluster` feature adds the test that runs detection on an in-process Ballista cluster).
 //!
 //! The virtual environment lives in `target/py-venv` so that `cargo clean` removes it and
 //! nothing outside the checkout is touched. Installing it is the only step that needs the
@@ -41,7 +42,7 @@ fn usage() {
     eprintln!(
         "usage: cargo xtask <command>\n\n\
          commands:\n  \
-         test [ARGS...]  prepare target/py-venv, then run `cargo test --workspace [ARGS...]`\n  \
+         test [ARGS...]  prepare target/py-venv, then run `cargo test --workspace --all-features [ARGS...]`\n  \
          venv            only prepare target/py-venv"
     );
 }
@@ -81,7 +82,8 @@ fn test(extra: &[String]) -> Result<(), String> {
     run(Command::new(cargo)
         .current_dir(root())
         .env("CELLSWEEP_PYTHON", &python)
-        .args(["test", "--workspace"])
+        // Every feature: the Ballista test (`cluster`) runs an in-process cluster.
+        .args(["test", "--workspace", "--all-features"])
         .args(extra))
 }
 

@@ -18,6 +18,9 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Default region for national phone numbers.
 const DEFAULT_REGION: &str = "FR";
 
+/// Default time zone of the facilities.
+const DEFAULT_TIMEZONE: &str = "Europe/Paris";
+
 /// Settings stored in `workspace.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +31,13 @@ pub struct WorkspaceConfig {
     /// Env: `CELLSWEEP_REGION`; flag: `--region`.
     #[serde(default = "default_region")]
     pub region: String,
+    /// IANA time zone of the facilities: local nights and visiting hours are counted in it.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+fn default_timezone() -> String {
+    DEFAULT_TIMEZONE.into()
 }
 
 fn default_region() -> String {
@@ -39,6 +49,7 @@ impl Default for WorkspaceConfig {
         Self {
             format: FORMAT_VERSION,
             region: default_region(),
+            timezone: default_timezone(),
         }
     }
 }

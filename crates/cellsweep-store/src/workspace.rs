@@ -16,6 +16,7 @@ pub const CATALOG_FILE: &str = "catalog.sqlite";
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_catalog.sql"),
     include_str!("migrations/002_events.sql"),
+    include_str!("migrations/003_detect.sql"),
 ];
 
 /// An open workspace.

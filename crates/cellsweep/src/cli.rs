@@ -49,6 +49,62 @@ pub(crate) enum Command {
     Ids(IdsCommand),
     /// Simulate a nation with ground truth and write every file a real investigation holds.
     Simulate(SimulateArgs),
+    /// List the cells covering a facility, with the share of their served area inside it.
+    Coverage(CoverageArgs),
+    /// Detect contraband devices: resolve identities, measure presence, apply conditions, score.
+    Detect(DetectArgs),
+    /// Measure results against a simulation's truth.
+    #[command(subcommand)]
+    Evaluate(EvaluateCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CoverageArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Facility id.
+    pub(crate) facility: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DetectArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Candidates CSV: `device_id,imei,imsi,msisdn,facility_id,probability,conditions,explanation`.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+    /// Also write every scored (device, facility), whatever its probability, in the same
+    /// format (for precision-recall curves).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) scores: Option<PathBuf>,
+    /// Probability from which a device is listed.
+    #[arg(long, default_value_t = 0.5)]
+    pub(crate) threshold: f64,
+    /// Conditions file (default: WS/conditions.toml when present, else the built-in set).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) conditions: Option<PathBuf>,
+    /// Run the presence plan on a Ballista scheduler (`df://host:50050`) instead of in process.
+    #[arg(long, value_name = "URL")]
+    pub(crate) ballista: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvaluateCommand {
+    /// Precision, recall, the precision-recall curve and false positives by category.
+    Detect(EvaluateDetectArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvaluateDetectArgs {
+    /// The simulation's `truth/devices.csv`.
+    #[arg(long)]
+    pub(crate) truth: PathBuf,
+    /// Candidates (or scores) written by `cellsweep detect`.
+    #[arg(long)]
+    pub(crate) candidates: PathBuf,
+    /// Threshold of the headline figures.
+    #[arg(long, default_value_t = 0.5)]
+    pub(crate) threshold: f64,
 }
 
 #[derive(Debug, Args)]

@@ -2,8 +2,11 @@
 //!
 //! 1. simulate the `demo` scenario (two facilities, one week) with ground truth;
 //! 2. create a workspace and import the reference files, as a user would;
-//! 3. show the quarantine, an idempotent re-import and what the workspace holds;
-//! 4. decode a few identifiers taken from the reference data.
+//! 3. show an idempotent re-import;
+//! 4. ingest the operators' deliveries (tower dumps and traffic data, CSV, XML and Parquet),
+//!    with rows in = accepted + quarantined for each file;
+//! 5. show what the workspace holds and decode a few identifiers from it;
+//! 6. detect contraband devices and print the top candidates per facility with their evidence.
 //!
 //! It grows with every capability; nothing in it reads the simulation's `truth/`.
 
@@ -90,11 +93,14 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
     }
 
     writeln!(out)?;
-    writeln!(out, "== 4. what the workspace holds ==")?;
-    refdata::print_stats(&ws, out)?;
+    writeln!(out, "== 4. the operators' deliveries, ingested ==")?;
+    ingest_deliveries(&mut ws, &sim_dir.join("operator"), out)?;
 
     writeln!(out)?;
-    writeln!(out, "== 5. identifiers from the data, decoded ==")?;
+    writeln!(out, "== 5. what the workspace holds ==")?;
+    refdata::print_stats(&ws, out)?;
+    writeln!(out)?;
+    writeln!(out, "identifiers from the data, decoded:")?;
     let ctx = DetectContext {
         mnc_table: cellsweep_ref::mnc_table(ws.conn())?,
         region: Region::FR,
@@ -102,6 +108,13 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
     for v in sample_identifiers(&ws)? {
         ids::check_one(&v, &ctx, Some(ws.conn()), out)?;
     }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "== 6. contraband devices, top candidates per facility =="
+    )?;
+    detect_and_show(&ws, out)?;
 
     writeln!(out)?;
     writeln!(out, "== next ==")?;
@@ -119,6 +132,94 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
         )?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Candidates shown per facility.
+const TOP: usize = 3;
+
+/// Ingests every delivery file, one summary line each.
+fn ingest_deliveries(ws: &mut Workspace, dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (mut files, mut rows, mut accepted, mut quarantined) = (0u64, 0u64, 0u64, 0u64);
+    for path in cellsweep_ingest::collect_files(&[dir.to_path_buf()])? {
+        let req = cellsweep_ingest::IngestRequest {
+            path: path.clone(),
+            profile: None,
+            request_ref: Some("DEMO-2026-001".into()),
+            operator: None,
+            region: Region::FR,
+            threads: None,
+        };
+        let outcome = cellsweep_ingest::ingest(ws, &req, &cellsweep_ingest::NoProgress)
+            .with_context(|| format!("cannot ingest `{}`", path.display()))?;
+        if let cellsweep_ingest::IngestOutcome::Imported(r) = outcome {
+            let s = &r.source;
+            files += 1;
+            rows += s.rows_in;
+            accepted += s.rows_accepted;
+            quarantined += s.rows_quarantined;
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            writeln!(
+                out,
+                "{name:<44} {:>9} rows = {:>9} accepted + {:>4} quarantined ({})",
+                s.rows_in, s.rows_accepted, s.rows_quarantined, s.format
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{files} files: {rows} rows = {accepted} accepted + {quarantined} quarantined"
+    )?;
+    Ok(())
+}
+
+/// Runs detection with the built-in conditions and prints the best candidates per facility.
+fn detect_and_show(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<()> {
+    let engine = cellsweep_query::Engine::local()?;
+    let settings = cellsweep_detect::Settings {
+        timezone: ws.config().timezone.clone(),
+        ..cellsweep_detect::Settings::default()
+    };
+    let d = cellsweep_detect::run(ws, &engine, &settings).context("detection failed")?;
+    writeln!(
+        out,
+        "{} devices resolved ({} shared IMEIs split); {} candidates at probability >= {} over {} nights",
+        d.devices,
+        d.shared_imeis,
+        d.candidates.len(),
+        settings.threshold,
+        d.nights_observed
+    )?;
+    writeln!(out, "calibration: {}", d.calibration)?;
+    let names = cellsweep_detect::tables::facilities(ws)?;
+    for f in &names {
+        let top: Vec<_> = d.candidates.iter().filter(|c| c.facility == f.id).collect();
+        writeln!(out)?;
+        writeln!(out, "{} ({}): {} candidates", f.name, f.id, top.len())?;
+        for c in top.iter().take(TOP) {
+            let imeis: Vec<String> = c
+                .pairings
+                .iter()
+                .filter(|p| p.0 != 0)
+                .map(|p| format!("{:014}", p.0))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            writeln!(
+                out,
+                "  {} p={:.3} IMEI {} [{}]",
+                c.device,
+                c.probability,
+                imeis.join(", "),
+                c.conditions.join("|")
+            )?;
+            writeln!(out, "    {}", c.explanation)?;
+        }
+    }
+    Ok(())
 }
 
 /// A supplier's IMEI, an allow-listed number and a cell covering the first facility.

@@ -2,6 +2,7 @@
 //! and a writer for stdout, and returns the exit status.
 
 mod demo;
+mod detect;
 mod ids;
 mod ingest;
 mod init;
@@ -31,6 +32,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Request(RequestCommand::Traffic(a)) => request::traffic(&a, &mut out),
         Command::Ids(IdsCommand::Check(a)) => ids::check(&a, &mut out),
         Command::Simulate(a) => simulate::run(&a, &mut out),
+        Command::Coverage(a) => detect::coverage(&a, &mut out),
+        Command::Detect(a) => detect::detect(&a, &mut out),
+        Command::Evaluate(crate::cli::EvaluateCommand::Detect(a)) => detect::evaluate(&a, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|()| code).map_err(Into::into));
     match result {

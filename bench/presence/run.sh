@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Presence benchmark: the presence features per (device, facility) computed by cellsweep
+# (Apache DataFusion, in process) against DuckDB running the same SQL on the same Parquet files
+# (the workspace's event parts and the derived tables), in the same run, each side twice.
+# See BENCHMARKS.md ("Presence").
+#
+#   bench/presence/run.sh [SCENARIO] [SEED]   default bench/presence/scenario.toml, seed 7
+#
+# Steps: simulate (Parquet deliveries), ingest into a workspace, run `cellsweep detect` once
+# (it writes the derived tables and reports its own stage timings), then time the presence
+# statement alone on both engines. DuckDB comes from PyPI into target/bench-venv. Everything
+# is written under target/bench-presence and removed at the end unless KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scenario="${1:-bench/presence/scenario.toml}"
+seed="${2:-7}"
+dir="target/bench-presence"
+mkdir -p "$dir"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  cargo build --release --quiet -p cellsweep --bin cellsweep
+  cargo build --release --quiet -p cellsweep-detect --example presence_sql
+fi
+bin="${CARGO_TARGET_DIR:-target}/release/cellsweep"
+timer="${CARGO_TARGET_DIR:-target}/release/examples/presence_sql"
+
+venv="target/bench-venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -c 'import duckdb' 2>/dev/null || "$venv/bin/pip" install --quiet --disable-pip-version-check duckdb
+duckdb_version=$("$venv/bin/python" -c 'import duckdb; print(duckdb.__version__)')
+
+if [ ! -f "$dir/ws/.ready" ]; then
+  rm -rf "$dir/sim" "$dir/ws"
+  echo "simulating $scenario (seed $seed)"
+  "$bin" simulate --scenario "$scenario" --seed "$seed" --out "$dir/sim" > "$dir/sim.out" 2>/dev/null
+  "$bin" init "$dir/ws" >/dev/null 2>&1
+  for f in operators tac tac-overlay facilities cells ledger allowlist; do
+    ext=csv; [ "$f" = facilities ] && ext=geojson
+    "$bin" ref import "$dir/ws" --kind "$f" "$dir/sim/reference/$f.$ext" >/dev/null 2>&1
+  done
+  echo "ingesting"
+  "$bin" ingest "$dir/ws" "$dir/sim/operator" > "$dir/ingest.out" 2>/dev/null
+  rm -rf "$dir/sim/operator"
+  touch "$dir/ws/.ready"
+fi
+"$bin" detect "$dir/ws" --out "$dir/candidates.csv" > "$dir/detect.out" 2>/dev/null
+rows=$("$venv/bin/python" -c "
+import sqlite3; c = sqlite3.connect('$dir/ws/catalog.sqlite')
+print(c.execute('SELECT sum(rows) FROM event_parts').fetchone()[0])")
+echo "event store: $rows events ($(du -sh "$dir/ws/events" | cut -f1) of Parquet)"
+sed 's/^/cellsweep detect: /' "$dir/detect.out"
+
+# The presence statement exactly as cellsweep runs it, and the tables it reads.
+"$timer" sql > "$dir/presence.sql"
+
+ours=(); theirs=()
+for run in 1 2; do
+  out=$("$timer" time "$dir/ws")
+  ours+=("$(echo "$out" | awk '{print $1}')")
+  echo "run $run cellsweep (DataFusion $(echo "$out" | awk '{print $3}')): $(echo "$out" | awk '{print $1}') s, $(echo "$out" | awk '{print $2}') rows"
+
+  res=$("$venv/bin/python" - "$dir/ws" "$dir/presence.sql" <<'PY'
+import sqlite3, sys, time, duckdb
+ws, sql_path = sys.argv[1], sys.argv[2]
+sql = open(sql_path).read()
+# DuckDB reads a UTC timestamp as TIMESTAMPTZ, which does not CAST to BIGINT: epoch_us is the
+# same value (microseconds since the epoch).
+sql = sql.replace("CAST(e.time AS BIGINT)", "epoch_us(e.time)").replace("CAST(time AS BIGINT)", "epoch_us(time)")
+parts = [ws + "/" + r[0] for r in sqlite3.connect(ws + "/catalog.sqlite").execute("SELECT path FROM event_parts ORDER BY path")]
+t0 = time.perf_counter()
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({parts!r})")
+for t in ["cell_pos", "cell_fac", "ta_ok", "hours", "fac", "pairs_dev"]:
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{ws}/derived/detect/{t}.parquet')")
+n = len(con.execute(sql).fetchall())
+print(f"{time.perf_counter() - t0:.3f} {n} {duckdb.__version__}")
+PY
+)
+  theirs+=("$(echo "$res" | awk '{print $1}')")
+  echo "run $run DuckDB $duckdb_version: $(echo "$res" | awk '{print $1}') s, $(echo "$res" | awk '{print $2}') rows"
+done
+
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+o=$(best "${ours[@]}"); t=$(best "${theirs[@]}")
+echo "presence over $rows events, best of 2: cellsweep $o s, DuckDB $t s"
+echo "ratio (DuckDB time / cellsweep time): $(python3 -c "print(f'{$t / $o:.2f}')")x  (target >= 1.0)"
+
+echo "conditions:"
+"$timer" conditions 100000
+
+[ "${KEEP:-0}" = 1 ] || rm -rf "$dir/sim" "$dir/ws" "$dir/candidates.csv"

@@ -1,0 +1,28 @@
+//! The same detection plan on an Apache DataFusion Ballista cluster started in this process
+//! (scheduler and executor) gives exactly the in-process results.
+#![cfg(feature = "cluster")]
+
+mod common;
+
+use cellsweep_detect::{Settings, run};
+use cellsweep_query::Engine;
+use cellsweep_store::Workspace;
+
+#[test]
+fn in_process_ballista_cluster_gives_identical_results() {
+    let (_dir, _sim, ws_dir) = common::prepared(33);
+    let ws = Workspace::open(&ws_dir).unwrap();
+    let local = run(&ws, &Engine::local().unwrap(), &Settings::default()).unwrap();
+    let cluster_engine = Engine::standalone_cluster().unwrap();
+    assert!(cluster_engine.is_cluster());
+    let cluster = run(&ws, &cluster_engine, &Settings::default()).unwrap();
+    assert!(!local.all.is_empty());
+    assert_eq!(local.devices, cluster.devices);
+    let rows = |d: &cellsweep_detect::Detection| {
+        d.all
+            .iter()
+            .map(|c| (c.device.clone(), c.facility.clone(), c.presence.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&local), rows(&cluster));
+}

@@ -1,0 +1,56 @@
+//! Detection end to end on a simulated nation: from deliveries to scored candidates, measured
+//! against the truth, and repeatable.
+
+mod common;
+
+use cellsweep_detect::{Settings, run};
+use cellsweep_query::Engine;
+use cellsweep_store::Workspace;
+
+#[test]
+fn finds_contraband_phones_and_never_lists_allow_listed_ones() {
+    let (_dir, sim, ws_dir) = common::prepared(21);
+    let ws = Workspace::open(&ws_dir).unwrap();
+    let engine = Engine::local().unwrap();
+    let d = run(&ws, &engine, &Settings::default()).unwrap();
+    assert!(!d.candidates.is_empty());
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| !c.explanation.is_empty() && c.probability >= 0.5)
+    );
+    let scores = ws_dir.join("scores.csv");
+    common::write_candidates(&scores, &d);
+    let r =
+        cellsweep_detect::evaluate::evaluate(&sim.join("truth/devices.csv"), &scores, 0.5).unwrap();
+    assert_eq!(r.officials_listed, 0, "{r:?}");
+    assert!(
+        r.at.precision >= 0.85,
+        "precision {:.3} ({:?})",
+        r.at.precision,
+        r.false_positives
+    );
+    assert!(r.at.recall >= 0.85, "recall {:.3}", r.at.recall);
+
+    // A second run on the same data gives the same list.
+    let again = run(&ws, &engine, &Settings::default()).unwrap();
+    let key = |d: &cellsweep_detect::Detection| {
+        d.candidates
+            .iter()
+            .map(|c| {
+                (
+                    c.device.clone(),
+                    c.facility.clone(),
+                    (c.probability * 1e6).round() as i64,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&d), key(&again));
+    assert!(again.conditions_changed.is_none());
+    // Changing the conditions is detected.
+    let mut s = Settings::default();
+    s.conditions = ("[[condition]]\nname = \"only-minis\"\nreason = \"r\"\nall = [\"mini_phone_tac\", \"!allow_listed\"]\n".into(), "test.toml".into());
+    let changed = run(&ws, &engine, &s).unwrap();
+    assert!(changed.conditions_changed.is_some());
+}

@@ -1,0 +1,224 @@
+//! Query engine wiring: a DataFusion session in process, or the same SQL on an Apache
+//! DataFusion Ballista cluster.
+//!
+//! Deliberately generic: tables are Parquet files registered under a name, queries are SQL,
+//! results are Arrow record batches. No telecom vocabulary lives here; the domain crates
+//! (`cellsweep-detect`) write their tables to Parquet and their features as SQL, so that the
+//! same plan runs in process or distributed. (In-memory tables and custom functions do not
+//! travel to Ballista executors; Parquet files and built-in functions do.)
+//!
+//! The API is synchronous: the engine owns its Tokio runtime.
+//!
+//! ```
+//! use cellsweep_query::Engine;
+//!
+//! let engine = Engine::local().unwrap();
+//! let batches = engine.sql("SELECT 40 + 2 AS answer").unwrap();
+//! assert_eq!(cellsweep_query::as_u64(&batches, "answer").unwrap(), vec![42]);
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{DataType, Int64Type, SchemaRef, UInt64Type};
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::execution::context::{SessionConfig, SessionContext};
+
+/// The DataFusion version plans run on (for benchmark reports).
+pub const DATAFUSION_VERSION: &str = datafusion::DATAFUSION_VERSION;
+
+/// Errors from the query engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The Tokio runtime could not start.
+    #[error("cannot start the query runtime")]
+    Runtime(#[source] std::io::Error),
+    /// A table's files are unusable.
+    #[error("cannot register table `{table}`")]
+    Register {
+        /// Table name.
+        table: String,
+        /// What DataFusion said.
+        #[source]
+        source: datafusion::error::DataFusionError,
+    },
+    /// A query failed.
+    #[error("query failed: {query}")]
+    Query {
+        /// The first line of the query.
+        query: String,
+        /// What DataFusion said.
+        #[source]
+        source: datafusion::error::DataFusionError,
+    },
+    /// A result did not have the expected shape (a bug in the caller's SQL).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Where plans run.
+enum Mode {
+    Local,
+    #[cfg(feature = "cluster")]
+    Cluster,
+}
+
+/// A query session and the runtime driving it.
+pub struct Engine {
+    runtime: tokio::runtime::Runtime,
+    ctx: SessionContext,
+    mode: Mode,
+}
+
+fn config() -> SessionConfig {
+    // Two cores on the reference machine: partitions follow the cores available.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    SessionConfig::new().with_target_partitions(cores).with_information_schema(false)
+}
+
+/// The session state Ballista plans with: [`config`] without dynamic filter pushdown.
+///
+/// Ballista 55 plans adaptively: each time a stage completes, the scheduler re-runs the
+/// physical optimizer over the rest of the job, DataFusion's `join_selection` included, now
+/// with the exact sizes of the finished stages. When those sizes make `join_selection` swap
+/// the inputs of a hash join that already carries a dynamic filter (DataFusion builds them
+/// in the filter-pushdown pass Ballista runs once, before the first stage), DataFusion
+/// refuses ("Cannot swap HashJoinExec inputs after dynamic filters have been constructed").
+/// The scheduler only logs that error: the finished task's status is dropped, the job is
+/// neither failed nor continued, and the client polls its status forever. Whether a swap is
+/// wanted depends on the order in which concurrent stages finish, so multi-join statements
+/// hung now and then, more often on a loaded machine.
+///
+/// Without dynamic filters there is nothing to refuse the swap. They only prune the probe
+/// side of a join early (and `ORDER BY … LIMIT` scans); results are the same. The umbrella
+/// option is the one to clear: it is sent to the scheduler along with the per-operator
+/// ones, and setting it overrides them.
+#[cfg(feature = "cluster")]
+fn cluster_state() -> datafusion::execution::SessionState {
+    use datafusion::execution::SessionStateBuilder;
+    let config = config().set_bool("datafusion.optimizer.enable_dynamic_filter_pushdown", false);
+    SessionStateBuilder::new().with_config(config).with_default_features().build()
+}
+
+impl Engine {
+    /// DataFusion in this process.
+    pub fn local() -> Result<Engine, Error> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        let ctx = SessionContext::new_with_config(config());
+        Ok(Engine { runtime, ctx, mode: Mode::Local })
+    }
+
+    /// A Ballista cluster started in this process (scheduler and executor), for tests and for
+    /// checking that plans distribute.
+    #[cfg(feature = "cluster")]
+    pub fn standalone_cluster() -> Result<Engine, Error> {
+        use ballista::prelude::SessionContextExt;
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        // The scheduler plans every job with this state (its configuration included).
+        let ctx = runtime
+            .block_on(SessionContext::standalone_with_state(cluster_state()))
+            .map_err(|source| Error::Register { table: "<cluster>".into(), source })?;
+        Ok(Engine { runtime, ctx, mode: Mode::Cluster })
+    }
+
+    /// A remote Ballista scheduler, e.g. `df://scheduler:50050`.
+    #[cfg(feature = "cluster")]
+    pub fn remote(url: &str) -> Result<Engine, Error> {
+        use ballista::prelude::SessionContextExt;
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        let ctx = runtime
+            // The session's options travel with each job: the remote scheduler plans with them.
+            .block_on(SessionContext::remote_with_state(url, cluster_state()))
+            .map_err(|source| Error::Register { table: url.into(), source })?;
+        Ok(Engine { runtime, ctx, mode: Mode::Cluster })
+    }
+
+    /// Whether plans run on a Ballista cluster.
+    pub fn is_cluster(&self) -> bool {
+        !matches!(self.mode, Mode::Local)
+    }
+
+    /// Registers Parquet files (or directories of them) as one table. With `schema`, files are
+    /// read with it (and an empty list gives an empty table); without, it is inferred.
+    pub fn register_parquet(&self, table: &str, files: &[PathBuf], schema: Option<SchemaRef>) -> Result<(), Error> {
+        let err = |source| Error::Register { table: table.into(), source };
+        let urls = files
+            .iter()
+            .map(|p| ListingTableUrl::parse(absolute(p).to_string_lossy()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(err)?;
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let mut config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options);
+        config = match schema {
+            Some(s) => config.with_schema(s),
+            None => self.runtime.block_on(config.infer_schema(&self.ctx.state())).map_err(err)?,
+        };
+        let provider = ListingTable::try_new(config).map_err(err)?;
+        let _ = self.ctx.deregister_table(table);
+        self.ctx.register_table(table, Arc::new(provider)).map_err(err)?;
+        Ok(())
+    }
+
+    /// Runs one SQL statement and collects its result.
+    pub fn sql(&self, query: &str) -> Result<Vec<RecordBatch>, Error> {
+        let err = |source| Error::Query { query: query.trim().lines().next().unwrap_or("").to_owned(), source };
+        self.runtime.block_on(async {
+            let df = self.ctx.sql(query).await.map_err(err)?;
+            df.collect().await.map_err(err)
+        })
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A column of unsigned integers from batches (any integer type, nulls as 0).
+pub fn as_u64(batches: &[RecordBatch], column: &str) -> Result<Vec<u64>, Error> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::UInt64).map_err(|e| Error::Internal(e.to_string()))?;
+        let a = c.as_primitive::<UInt64Type>();
+        out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
+    }
+    Ok(out)
+}
+
+/// A column of signed integers from batches (nulls as 0).
+pub fn as_i64(batches: &[RecordBatch], column: &str) -> Result<Vec<i64>, Error> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::Int64).map_err(|e| Error::Internal(e.to_string()))?;
+        let a = c.as_primitive::<Int64Type>();
+        out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
+    }
+    Ok(out)
+}
+
+/// A column of floats from batches (nulls as NaN).
+pub fn as_f64(batches: &[RecordBatch], column: &str) -> Result<Vec<f64>, Error> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::Float64).map_err(|e| Error::Internal(e.to_string()))?;
+        let a = c.as_primitive::<arrow::datatypes::Float64Type>();
+        out.extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }));
+    }
+    Ok(out)
+}
+
+/// A column of strings from batches (nulls as empty).
+pub fn as_string(batches: &[RecordBatch], column: &str) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::Utf8).map_err(|e| Error::Internal(e.to_string()))?;
+        let a = c.as_string::<i32>();
+        out.extend((0..a.len()).map(|i| if a.is_null(i) { String::new() } else { a.value(i).to_owned() }));
+    }
+    Ok(out)
+}

@@ -17,12 +17,21 @@ seed="${2:-7}"
 dir="target/bench-presence"
 mkdir -p "$dir"
 
+# PROFILE=dev measures the debug build (dependencies at opt-level 1, our crates at 2), for a
+# quick look without the half-hour release build of DataFusion; BENCHMARKS.md says which.
+profile="${PROFILE:-release}"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  cargo build --release --quiet -p cellsweep --bin cellsweep
-  cargo build --release --quiet -p cellsweep-detect --example presence_sql
+  if [ "$profile" = release ]; then
+    cargo build --release --quiet -p cellsweep --bin cellsweep
+    cargo build --release --quiet -p cellsweep-detect --example presence_sql
+  else
+    cargo build --quiet -p cellsweep --bin cellsweep
+    cargo build --quiet -p cellsweep-detect --example presence_sql
+  fi
 fi
-bin="${CARGO_TARGET_DIR:-target}/release/cellsweep"
-timer="${CARGO_TARGET_DIR:-target}/release/examples/presence_sql"
+dir_profile=$([ "$profile" = release ] && echo release || echo debug)
+bin="${CARGO_TARGET_DIR:-target}/$dir_profile/cellsweep"
+timer="${CARGO_TARGET_DIR:-target}/$dir_profile/examples/presence_sql"
 
 venv="target/bench-venv"
 if [ ! -x "$venv/bin/python" ]; then

@@ -124,18 +124,12 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
     let nights: HashSet<i32> = hours.iter().filter_map(|h| h.3).collect();
     let nights_observed = nights.len() as u64;
 
-    let dir = derived_dir(ws);
+    // Each run writes its tables under a new directory: a long-lived engine (a Ballista
+    // cluster) caches Parquet metadata by path, so a rewritten file must never reuse a path.
+    let dir = new_run_dir(ws)?;
     register_events(ws, engine)?;
     // Identity first (it needs cell positions), then the tables that depend on it.
-    let written = tables::write_all(
-        &dir,
-        plane,
-        &facilities,
-        &cells,
-        &coverage,
-        &hours,
-        &[(0, 0, 0)],
-    )?;
+    let written = tables::write_all(&dir, plane, &facilities, &cells, &coverage, &hours)?;
     for (name, path) in &written {
         engine.register_parquet(name, std::slice::from_ref(path), None)?;
     }
@@ -148,18 +142,8 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
         .zip(&res.pair_device)
         .map(|(p, &d)| (p.imei.unwrap_or(0), p.imsi.unwrap_or(0), d as u64))
         .collect();
-    let written = tables::write_all(
-        &dir,
-        plane,
-        &facilities,
-        &cells,
-        &coverage,
-        &hours,
-        &pairs_dev,
-    )?;
-    for (name, path) in written.iter().filter(|(n, _)| *n == "pairs_dev") {
-        engine.register_parquet(name, std::slice::from_ref(path), None)?;
-    }
+    let path = tables::write_pairs_dev(&dir, &pairs_dev)?;
+    engine.register_parquet("pairs_dev", std::slice::from_ref(&path), None)?;
     clock.lap("identity resolution");
     let agg = engine.sql(features::AGG_SQL)?;
     let agg_path = dir.join("agg.parquet");
@@ -279,6 +263,7 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
         "INSERT INTO detect_runs (at, condition_set, devices, candidates, calibration) VALUES (datetime('now'), ?1, ?2, ?3, ?4)",
         (set_id, res.devices.len() as i64, candidates.len() as i64, &calibration),
     )?;
+    publish_run_dir(ws, &dir)?;
     clock.lap("conditions and scores");
     Ok(Detection {
         timings: clock.laps,
@@ -315,9 +300,49 @@ impl Clock {
     }
 }
 
-/// Where a run writes its derived tables.
+/// Where runs write their derived tables.
 fn derived_dir(ws: &Workspace) -> PathBuf {
     ws.root().join("derived").join("detect")
+}
+
+/// The file naming the directory of the last run's tables.
+const LATEST: &str = "LATEST";
+
+/// A fresh directory for this run's tables, `run-<µs since the epoch>`.
+fn new_run_dir(ws: &Workspace) -> Result<PathBuf, Error> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros());
+    let dir = derived_dir(ws).join(format!("run-{stamp}"));
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(dir)
+}
+
+/// Marks `dir` as the last run's and removes the tables of earlier runs.
+fn publish_run_dir(ws: &Workspace, dir: &std::path::Path) -> Result<(), Error> {
+    let root = derived_dir(ws);
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let latest = root.join(LATEST);
+    std::fs::write(&latest, name).map_err(|source| Error::Io {
+        path: latest,
+        source,
+    })?;
+    let entries = std::fs::read_dir(&root).map_err(|source| Error::Io {
+        path: root.clone(),
+        source,
+    })?;
+    for e in entries.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with("run-") && n != name {
+            // Best effort: a directory still read by another process is removed next time.
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    Ok(())
 }
 
 fn register_events(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
@@ -338,7 +363,14 @@ fn register_events(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
 /// the presence statement ([`features::presence_sql`]) can be run again (benchmarks, audits).
 pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
     register_events(ws, engine)?;
-    let dir = derived_dir(ws);
+    let root = derived_dir(ws);
+    let latest = std::fs::read_to_string(root.join(LATEST)).map_err(|_| {
+        Error::Missing(format!(
+            "no detection tables in `{}`: run `cellsweep detect` first",
+            root.display()
+        ))
+    })?;
+    let dir = root.join(latest.trim());
     for name in tables::NAMES {
         let path = dir.join(format!("{name}.parquet"));
         if !path.exists() {

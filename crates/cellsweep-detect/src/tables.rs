@@ -282,7 +282,6 @@ pub(crate) fn write_all(
     cells: &[Cell],
     cov: &[Coverage],
     hours: &[(i64, i32, i8, Option<i32>)],
-    pairs_dev: &[(u64, u64, u64)],
 ) -> Result<Vec<(&'static str, PathBuf)>, Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.into(),
@@ -401,8 +400,14 @@ pub(crate) fn write_all(
             ],
         ),
     )?;
-    put(
-        "pairs_dev",
+    Ok(out)
+}
+
+/// Writes the `pairs_dev` table (after identity resolution); returns its path.
+pub(crate) fn write_pairs_dev(dir: &Path, pairs_dev: &[(u64, u64, u64)]) -> Result<PathBuf, Error> {
+    let path = dir.join("pairs_dev.parquet");
+    write(
+        &path,
         batch(
             vec![
                 ("imei", DataType::UInt64),
@@ -416,7 +421,7 @@ pub(crate) fn write_all(
             ],
         ),
     )?;
-    Ok(out)
+    Ok(path)
 }
 
 /// The UTC hours from `first_us` to `last_us` with their local day, hour and night.

@@ -23,7 +23,9 @@ use std::sync::Arc;
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::{DataType, Int64Type, SchemaRef, UInt64Type};
 use datafusion::datasource::file_format::parquet::ParquetFormat;
-use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
 use datafusion::execution::context::{SessionConfig, SessionContext};
 
 /// The DataFusion version plans run on (for benchmark reports).
@@ -75,7 +77,9 @@ pub struct Engine {
 fn config() -> SessionConfig {
     // Two cores on the reference machine: partitions follow the cores available.
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    SessionConfig::new().with_target_partitions(cores).with_information_schema(false)
+    SessionConfig::new()
+        .with_target_partitions(cores)
+        .with_information_schema(false)
 }
 
 /// The session state Ballista plans with: [`config`] without dynamic filter pushdown.
@@ -91,48 +95,101 @@ fn config() -> SessionConfig {
 /// wanted depends on the order in which concurrent stages finish, so multi-join statements
 /// hung now and then, more often on a loaded machine.
 ///
-/// Without dynamic filters there is nothing to refuse the swap. They only prune the probe
-/// side of a join early (and `ORDER BY … LIMIT` scans); results are the same. The umbrella
-/// option is the one to clear: it is sent to the scheduler along with the per-operator
-/// ones, and setting it overrides them.
+/// Without dynamic filters there is nothing to refuse the swap. They are only an early
+/// pruning of scans (a join's probe side, `ORDER BY … LIMIT`, aggregates): results are the
+/// same without them. The umbrella option is the one to clear: it is sent to the scheduler
+/// along with the per-operator ones, and setting it sets them all.
 #[cfg(feature = "cluster")]
 fn cluster_state() -> datafusion::execution::SessionState {
     use datafusion::execution::SessionStateBuilder;
-    let config = config().set_bool("datafusion.optimizer.enable_dynamic_filter_pushdown", false);
-    SessionStateBuilder::new().with_config(config).with_default_features().build()
+    // Ballista re-plans the remaining stages with the sizes of the finished ones, and with
+    // DataFusion 55's defaults that re-planning is not safe for multi-join statements: a join
+    // whose sides get swapped or whose mode changes after some stages ran either stalls the
+    // job (dynamic filters) or loses rows, so that the detection statement returned nothing in
+    // about half the runs. Measured fix (tests/cluster.rs and cellsweep-detect's Ballista
+    // test, repeated runs on one cluster): no dynamic filters, no collect-left joins chosen
+    // from statistics, no join reordering, and joins planned unpartitioned (the build side is
+    // broadcast; the probe side stays partitioned across executors).
+    let config = config()
+        .set_bool("datafusion.optimizer.enable_dynamic_filter_pushdown", false)
+        .set_u64(
+            "datafusion.optimizer.hash_join_single_partition_threshold",
+            0,
+        )
+        .set_u64(
+            "datafusion.optimizer.hash_join_single_partition_threshold_rows",
+            0,
+        )
+        .set_bool("datafusion.optimizer.join_reordering", false)
+        .set_bool("datafusion.optimizer.repartition_joins", false);
+    SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build()
 }
 
 impl Engine {
     /// DataFusion in this process.
     pub fn local() -> Result<Engine, Error> {
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
         let ctx = SessionContext::new_with_config(config());
-        Ok(Engine { runtime, ctx, mode: Mode::Local })
+        Ok(Engine {
+            runtime,
+            ctx,
+            mode: Mode::Local,
+        })
     }
 
     /// A Ballista cluster started in this process (scheduler and executor), for tests and for
     /// checking that plans distribute.
+    ///
+    /// Cluster sessions plan without DataFusion's dynamic filters: with them, Ballista's
+    /// adaptive re-planning could leave a multi-join job waiting forever.
     #[cfg(feature = "cluster")]
     pub fn standalone_cluster() -> Result<Engine, Error> {
         use ballista::prelude::SessionContextExt;
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
         // The scheduler plans every job with this state (its configuration included).
         let ctx = runtime
             .block_on(SessionContext::standalone_with_state(cluster_state()))
-            .map_err(|source| Error::Register { table: "<cluster>".into(), source })?;
-        Ok(Engine { runtime, ctx, mode: Mode::Cluster })
+            .map_err(|source| Error::Register {
+                table: "<cluster>".into(),
+                source,
+            })?;
+        Ok(Engine {
+            runtime,
+            ctx,
+            mode: Mode::Cluster,
+        })
     }
 
-    /// A remote Ballista scheduler, e.g. `df://scheduler:50050`.
+    /// A remote Ballista scheduler, e.g. `df://scheduler:50050`, with the same session options
+    /// as [`Engine::standalone_cluster`].
     #[cfg(feature = "cluster")]
     pub fn remote(url: &str) -> Result<Engine, Error> {
         use ballista::prelude::SessionContextExt;
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
         let ctx = runtime
             // The session's options travel with each job: the remote scheduler plans with them.
             .block_on(SessionContext::remote_with_state(url, cluster_state()))
-            .map_err(|source| Error::Register { table: url.into(), source })?;
-        Ok(Engine { runtime, ctx, mode: Mode::Cluster })
+            .map_err(|source| Error::Register {
+                table: url.into(),
+                source,
+            })?;
+        Ok(Engine {
+            runtime,
+            ctx,
+            mode: Mode::Cluster,
+        })
     }
 
     /// Whether plans run on a Ballista cluster.
@@ -142,28 +199,46 @@ impl Engine {
 
     /// Registers Parquet files (or directories of them) as one table. With `schema`, files are
     /// read with it (and an empty list gives an empty table); without, it is inferred.
-    pub fn register_parquet(&self, table: &str, files: &[PathBuf], schema: Option<SchemaRef>) -> Result<(), Error> {
-        let err = |source| Error::Register { table: table.into(), source };
+    pub fn register_parquet(
+        &self,
+        table: &str,
+        files: &[PathBuf],
+        schema: Option<SchemaRef>,
+    ) -> Result<(), Error> {
+        let err = |source| Error::Register {
+            table: table.into(),
+            source,
+        };
         let urls = files
             .iter()
             .map(|p| ListingTableUrl::parse(absolute(p).to_string_lossy()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
-        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
-        let mut config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options);
+        let options =
+            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let mut config =
+            ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options);
         config = match schema {
             Some(s) => config.with_schema(s),
-            None => self.runtime.block_on(config.infer_schema(&self.ctx.state())).map_err(err)?,
+            None => self
+                .runtime
+                .block_on(config.infer_schema(&self.ctx.state()))
+                .map_err(err)?,
         };
         let provider = ListingTable::try_new(config).map_err(err)?;
         let _ = self.ctx.deregister_table(table);
-        self.ctx.register_table(table, Arc::new(provider)).map_err(err)?;
+        self.ctx
+            .register_table(table, Arc::new(provider))
+            .map_err(err)?;
         Ok(())
     }
 
     /// Runs one SQL statement and collects its result.
     pub fn sql(&self, query: &str) -> Result<Vec<RecordBatch>, Error> {
-        let err = |source| Error::Query { query: query.trim().lines().next().unwrap_or("").to_owned(), source };
+        let err = |source| Error::Query {
+            query: query.trim().lines().next().unwrap_or("").to_owned(),
+            source,
+        };
         self.runtime.block_on(async {
             let df = self.ctx.sql(query).await.map_err(err)?;
             df.collect().await.map_err(err)
@@ -179,8 +254,11 @@ fn absolute(p: &Path) -> PathBuf {
 pub fn as_u64(batches: &[RecordBatch], column: &str) -> Result<Vec<u64>, Error> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::UInt64).map_err(|e| Error::Internal(e.to_string()))?;
+        let c = b
+            .column_by_name(column)
+            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::UInt64)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let a = c.as_primitive::<UInt64Type>();
         out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
     }
@@ -191,8 +269,11 @@ pub fn as_u64(batches: &[RecordBatch], column: &str) -> Result<Vec<u64>, Error> 
 pub fn as_i64(batches: &[RecordBatch], column: &str) -> Result<Vec<i64>, Error> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::Int64).map_err(|e| Error::Internal(e.to_string()))?;
+        let c = b
+            .column_by_name(column)
+            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::Int64)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let a = c.as_primitive::<Int64Type>();
         out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
     }
@@ -203,8 +284,11 @@ pub fn as_i64(batches: &[RecordBatch], column: &str) -> Result<Vec<i64>, Error> 
 pub fn as_f64(batches: &[RecordBatch], column: &str) -> Result<Vec<f64>, Error> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::Float64).map_err(|e| Error::Internal(e.to_string()))?;
+        let c = b
+            .column_by_name(column)
+            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c = arrow::compute::cast(c, &DataType::Float64)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let a = c.as_primitive::<arrow::datatypes::Float64Type>();
         out.extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }));
     }
@@ -215,10 +299,19 @@ pub fn as_f64(batches: &[RecordBatch], column: &str) -> Result<Vec<f64>, Error> 
 pub fn as_string(batches: &[RecordBatch], column: &str) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name(column).ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::Utf8).map_err(|e| Error::Internal(e.to_string()))?;
+        let c = b
+            .column_by_name(column)
+            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+        let c =
+            arrow::compute::cast(c, &DataType::Utf8).map_err(|e| Error::Internal(e.to_string()))?;
         let a = c.as_string::<i32>();
-        out.extend((0..a.len()).map(|i| if a.is_null(i) { String::new() } else { a.value(i).to_owned() }));
+        out.extend((0..a.len()).map(|i| {
+            if a.is_null(i) {
+                String::new()
+            } else {
+                a.value(i).to_owned()
+            }
+        }));
     }
     Ok(out)
 }

@@ -7,8 +7,8 @@
 #   bench/presence/run.sh [SCENARIO] [SEED]   default bench/presence/scenario.toml, seed 7
 #
 # Steps: simulate (Parquet deliveries), ingest into a workspace, run `cellsweep detect` once
-# (it writes the derived tables and reports its own stage timings), then time the presence
-# statement alone on both engines. DuckDB comes from PyPI into target/bench-venv. Everything
+# (it writes the derived tables and reports its own stage timings), then time the two presence
+# statements (event aggregation, then features) on both engines. DuckDB comes from PyPI into target/bench-venv. Everything
 # is written under target/bench-presence and removed at the end unless KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,7 +61,8 @@ print(c.execute('SELECT sum(rows) FROM event_parts').fetchone()[0])")
 echo "event store: $rows events ($(du -sh "$dir/ws/events" | cut -f1) of Parquet)"
 sed 's/^/cellsweep detect: /' "$dir/detect.out"
 
-# The presence statement exactly as cellsweep runs it, and the tables it reads.
+# The two presence statements exactly as cellsweep runs them, and the tables they read.
+"$timer" agg-sql > "$dir/agg.sql"
 "$timer" sql > "$dir/presence.sql"
 
 ours=(); theirs=()
@@ -70,9 +71,10 @@ for run in 1 2; do
   ours+=("$(echo "$out" | awk '{print $1}')")
   echo "run $run cellsweep (DataFusion $(echo "$out" | awk '{print $3}')): $(echo "$out" | awk '{print $1}') s, $(echo "$out" | awk '{print $2}') rows"
 
-  res=$("$venv/bin/python" - "$dir/ws" "$dir/presence.sql" <<'PY'
+  res=$("$venv/bin/python" - "$dir/ws" "$dir/agg.sql" "$dir/presence.sql" <<'PY'
 import sqlite3, sys, time, duckdb
-ws, sql_path = sys.argv[1], sys.argv[2]
+ws, agg_path, sql_path = sys.argv[1], sys.argv[2], sys.argv[3]
+agg_sql = open(agg_path).read().replace("CAST(e.time AS BIGINT)", "epoch_us(e.time)")
 sql = open(sql_path).read()
 # DuckDB reads a UTC timestamp as TIMESTAMPTZ, which does not CAST to BIGINT: epoch_us is the
 # same value (microseconds since the epoch).
@@ -82,8 +84,11 @@ t0 = time.perf_counter()
 con = duckdb.connect()
 con.execute("SET threads = 2")
 con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({parts!r})")
+run = open(f"{ws}/derived/detect/LATEST").read().strip()
 for t in ["cell_pos", "cell_fac", "ta_ok", "hours", "fac", "pairs_dev"]:
-    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{ws}/derived/detect/{t}.parquet')")
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{ws}/derived/detect/{run}/{t}.parquet')")
+# Stage one materialised, as cellsweep does (DuckDB keeps it in memory).
+con.execute(f"CREATE TEMP TABLE agg AS {agg_sql}")
 n = len(con.execute(sql).fetchall())
 print(f"{time.perf_counter() - t0:.3f} {n} {duckdb.__version__}")
 PY

@@ -21,7 +21,7 @@ use cellsweep_store::Workspace;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.len() % 2 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(2) {
         eprintln!("usage: fit_model WS TRUTH.csv [WS TRUTH.csv ...]");
         std::process::exit(2);
     }

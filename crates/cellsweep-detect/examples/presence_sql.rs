@@ -1,8 +1,10 @@
 //! Timings for `bench/presence/run.sh`:
 //!
-//! - `presence_sql sql`: prints the presence statement exactly as `cellsweep detect` runs it;
-//! - `presence_sql time WS`: runs it on WS (after a `cellsweep detect`, which wrote the derived
-//!   tables) with DataFusion in process; prints `seconds rows datafusion-version`;
+//! - `presence_sql agg-sql`, `presence_sql sql`: print the two presence statements exactly as
+//!   `cellsweep detect` runs them (stage one aggregates the events, stage two the features);
+//! - `presence_sql time WS`: runs both on WS (after a `cellsweep detect`, which wrote the derived
+//!   tables) with DataFusion in process, stage one materialised as Parquet as `detect` does;
+//!   prints `seconds rows datafusion-version`;
 //! - `presence_sql conditions N`: evaluates the shipped conditions over N synthetic
 //!   (device, facility) facts; prints the time.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -20,11 +22,26 @@ fn main() {
     let s = Settings::default();
     match args.first().map(String::as_str) {
         Some("sql") => println!("{}", features::presence_sql(s.min_nights, s.far_m)),
+        Some("agg-sql") => println!("{}", features::AGG_SQL),
         Some("time") if args.len() == 2 => {
             let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
-            let t0 = Instant::now();
             let engine = Engine::local().expect("engine");
             register_tables(&ws, &engine).expect("tables");
+            let out =
+                std::env::temp_dir().join(format!("presence-agg-{}.parquet", std::process::id()));
+            let t0 = Instant::now();
+            let agg = engine.sql(features::AGG_SQL).expect("stage one");
+            let file = std::fs::File::create(&out).expect("agg file");
+            let mut w =
+                parquet::arrow::ArrowWriter::try_new(file, agg[0].schema(), None).expect("writer");
+            for b in &agg {
+                w.write(b).expect("write");
+            }
+            w.close().expect("close");
+            drop(agg);
+            engine
+                .register_parquet("agg", std::slice::from_ref(&out), None)
+                .expect("agg table");
             let rows = features::presence(&engine, s.min_nights, s.far_m).expect("presence");
             println!(
                 "{:.3} {} {}",
@@ -32,6 +49,7 @@ fn main() {
                 rows.len(),
                 cellsweep_query::DATAFUSION_VERSION
             );
+            let _ = std::fs::remove_file(&out);
         }
         Some("conditions") if args.len() == 2 => {
             let n: usize = args[1].parse().expect("a count");
@@ -60,7 +78,7 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: presence_sql sql | time WS | conditions N");
+            eprintln!("usage: presence_sql agg-sql | sql | time WS | conditions N");
             std::process::exit(2);
         }
     }

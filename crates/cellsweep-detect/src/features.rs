@@ -38,7 +38,7 @@ ORDER BY imei";
 /// hours outside visiting hours (08:00–13:00, 18:00–19:00), 2 visiting hours (13:00–18:00),
 /// 3 other. The result is written as the `agg` table, which stage two reads three times
 /// (DataFusion does not materialise common table expressions; this does, explicitly).
-pub(crate) const AGG_SQL: &str = "
+pub const AGG_SQL: &str = "
 SELECT ev.device AS device, ev.cell AS cell, ev.ta AS ta, h.local_day AS local_day, h.night AS night,
        CASE WHEN h.night IS NOT NULL THEN 0
             WHEN h.local_hour >= 13 AND h.local_hour < 18 THEN 2

@@ -49,8 +49,13 @@ fn finds_contraband_phones_and_never_lists_allow_listed_ones() {
     assert_eq!(key(&d), key(&again));
     assert!(again.conditions_changed.is_none());
     // Changing the conditions is detected.
-    let mut s = Settings::default();
-    s.conditions = ("[[condition]]\nname = \"only-minis\"\nreason = \"r\"\nall = [\"mini_phone_tac\", \"!allow_listed\"]\n".into(), "test.toml".into());
+    let s = Settings {
+        conditions: (
+            "[[condition]]\nname = \"only-minis\"\nreason = \"r\"\nall = [\"mini_phone_tac\", \"!allow_listed\"]\n".into(),
+            "test.toml".into(),
+        ),
+        ..Settings::default()
+    };
     let changed = run(&ws, &engine, &s).unwrap();
     assert!(changed.conditions_changed.is_some());
 }

@@ -66,6 +66,10 @@ fn help_on_every_subcommand() {
         vec!["quarantine", "--help"],
         vec!["ids", "--help"],
         vec!["ids", "check", "--help"],
+        vec!["coverage", "--help"],
+        vec!["detect", "--help"],
+        vec!["evaluate", "--help"],
+        vec!["evaluate", "detect", "--help"],
     ] {
         let r = cellsweep(dir.path(), &args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
@@ -219,6 +223,9 @@ fn demo_runs_and_stdout_closing_early_is_not_an_error() {
         "no-op",
         "what the workspace holds",
         "identifiers",
+        "deliveries, ingested",
+        "top candidates per facility",
+        "nights on cells covering",
     ] {
         assert!(r.stdout.contains(section), "missing `{section}`");
     }

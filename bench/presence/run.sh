@@ -74,7 +74,9 @@ for run in 1 2; do
   res=$("$venv/bin/python" - "$dir/ws" "$dir/agg.sql" "$dir/presence.sql" <<'PY'
 import sqlite3, sys, time, duckdb
 ws, agg_path, sql_path = sys.argv[1], sys.argv[2], sys.argv[3]
-agg_sql = open(agg_path).read().replace("CAST(e.time AS BIGINT)", "epoch_us(e.time)")
+# DuckDB's `/` on integers is a floating-point division; `//` is the integer division that
+# DataFusion's `/` performs on BIGINTs.
+agg_sql = open(agg_path).read().replace("CAST(e.time AS BIGINT)", "epoch_us(e.time)").replace(" / 3600000000", " // 3600000000")
 sql = open(sql_path).read()
 # DuckDB reads a UTC timestamp as TIMESTAMPTZ, which does not CAST to BIGINT: epoch_us is the
 # same value (microseconds since the epoch).

@@ -211,13 +211,6 @@ pub struct Facts {
     pub days_held: u32,
 }
 
-/// History of a condition for one device: when it first held, whether it became effective.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct History {
-    /// Whether the condition was effective in an earlier run.
-    pub effective: bool,
-}
-
 /// The outcome of evaluating conditions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outcome {

@@ -73,8 +73,6 @@ pub struct Candidate {
 pub struct Detection {
     /// Listed candidates, most probable first.
     pub candidates: Vec<Candidate>,
-    /// Every scored (device, facility) before the threshold, with its probability.
-    pub scored: Vec<(String, String, f64)>,
     /// Every scored (device, facility) as a candidate row, whatever its probability.
     pub all: Vec<Candidate>,
     /// Devices resolved.
@@ -195,7 +193,6 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
         ))
     });
 
-    let mut scored = Vec::new();
     let mut candidates = Vec::new();
     let mut all = Vec::new();
     for (i, p) in presence.iter().enumerate() {
@@ -214,7 +211,6 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
             model.probability(&x)
         };
         let dev = &res.devices[d];
-        scored.push((dev.id.clone(), p.facility.clone(), prob));
         let name = fac_name
             .get(p.facility.as_str())
             .copied()
@@ -271,7 +267,6 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
         conditions_changed,
         all,
         candidates,
-        scored,
         devices: res.devices.len(),
         shared_imeis: res.shared.len(),
         refused: outcome.refused,

@@ -250,60 +250,56 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// A column of unsigned integers from batches (any integer type, nulls as 0).
-pub fn as_u64(batches: &[RecordBatch], column: &str) -> Result<Vec<u64>, Error> {
+/// Each batch's `column`, cast to `data_type`.
+fn cast_column(
+    batches: &[RecordBatch],
+    column: &str,
+    data_type: &DataType,
+) -> Result<Vec<arrow::array::ArrayRef>, Error> {
+    batches
+        .iter()
+        .map(|b| {
+            let c = b
+                .column_by_name(column)
+                .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
+            arrow::compute::cast(c, data_type).map_err(|e| Error::Internal(e.to_string()))
+        })
+        .collect()
+}
+
+/// A primitive column from batches, cast to `T`, nulls replaced by `null`.
+fn primitive<T: arrow::datatypes::ArrowPrimitiveType>(
+    batches: &[RecordBatch],
+    column: &str,
+    null: T::Native,
+) -> Result<Vec<T::Native>, Error> {
     let mut out = Vec::new();
-    for b in batches {
-        let c = b
-            .column_by_name(column)
-            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::UInt64)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let a = c.as_primitive::<UInt64Type>();
-        out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
+    for c in cast_column(batches, column, &T::DATA_TYPE)? {
+        let a = c.as_primitive::<T>();
+        out.extend((0..a.len()).map(|i| if a.is_null(i) { null } else { a.value(i) }));
     }
     Ok(out)
+}
+
+/// A column of unsigned integers from batches (any integer type, nulls as 0).
+pub fn as_u64(batches: &[RecordBatch], column: &str) -> Result<Vec<u64>, Error> {
+    primitive::<UInt64Type>(batches, column, 0)
 }
 
 /// A column of signed integers from batches (nulls as 0).
 pub fn as_i64(batches: &[RecordBatch], column: &str) -> Result<Vec<i64>, Error> {
-    let mut out = Vec::new();
-    for b in batches {
-        let c = b
-            .column_by_name(column)
-            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::Int64)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let a = c.as_primitive::<Int64Type>();
-        out.extend((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }));
-    }
-    Ok(out)
+    primitive::<Int64Type>(batches, column, 0)
 }
 
 /// A column of floats from batches (nulls as NaN).
 pub fn as_f64(batches: &[RecordBatch], column: &str) -> Result<Vec<f64>, Error> {
-    let mut out = Vec::new();
-    for b in batches {
-        let c = b
-            .column_by_name(column)
-            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c = arrow::compute::cast(c, &DataType::Float64)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let a = c.as_primitive::<arrow::datatypes::Float64Type>();
-        out.extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }));
-    }
-    Ok(out)
+    primitive::<arrow::datatypes::Float64Type>(batches, column, f64::NAN)
 }
 
 /// A column of strings from batches (nulls as empty).
 pub fn as_string(batches: &[RecordBatch], column: &str) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
-    for b in batches {
-        let c = b
-            .column_by_name(column)
-            .ok_or_else(|| Error::Internal(format!("no column `{column}`")))?;
-        let c =
-            arrow::compute::cast(c, &DataType::Utf8).map_err(|e| Error::Internal(e.to_string()))?;
+    for c in cast_column(batches, column, &DataType::Utf8)? {
         let a = c.as_string::<i32>();
         out.extend((0..a.len()).map(|i| {
             if a.is_null(i) {

@@ -101,7 +101,7 @@ pub(crate) fn detect(args: &DetectArgs, out: &mut dyn Write) -> anyhow::Result<E
     writeln!(
         out,
         "device-facility     {} scored over {} nights",
-        d.scored.len(),
+        d.all.len(),
         d.nights_observed
     )?;
     writeln!(

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_catalog.sql"),
     include_str!("migrations/002_events.sql"),
     include_str!("migrations/003_detect.sql"),
+    include_str!("migrations/004_records.sql"),
 ];
 
 /// An open workspace.

@@ -195,6 +195,7 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
 
     let mut candidates = Vec::new();
     let mut all = Vec::new();
+    let mut scores = Vec::with_capacity(presence.len());
     for (i, p) in presence.iter().enumerate() {
         let d = p.device;
         let f = &dfacts[d];
@@ -238,11 +239,20 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
             presence: p.clone(),
             features: x,
         };
+        scores.push(tables::Score {
+            device: d as u64,
+            device_id: dev.id.clone(),
+            facility: p.facility.clone(),
+            probability: prob,
+            mini: f.mini_phone.is_some(),
+            allow_listed: f.allow_listed.is_some(),
+        });
         if prob >= s.threshold {
             candidates.push(c.clone());
         }
         all.push(c);
     }
+    tables::write_scores(&dir, &scores)?;
     all.sort_by(|a, b| {
         b.probability
             .total_cmp(&a.probability)
@@ -354,10 +364,8 @@ fn register_events(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
     Ok(())
 }
 
-/// Registers the event store and the derived tables of the last run with `engine`, so that
-/// the presence statement ([`features::presence_sql`]) can be run again (benchmarks, audits).
-pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
-    register_events(ws, engine)?;
+/// The directory holding the derived tables of the last detection run.
+pub fn latest_run_dir(ws: &Workspace) -> Result<PathBuf, Error> {
     let root = derived_dir(ws);
     let latest = std::fs::read_to_string(root.join(LATEST)).map_err(|_| {
         Error::Missing(format!(
@@ -365,7 +373,19 @@ pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
             root.display()
         ))
     })?;
-    let dir = root.join(latest.trim());
+    Ok(root.join(latest.trim()))
+}
+
+/// Registers the event store with `engine` as the table `events`.
+pub fn register_event_store(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
+    register_events(ws, engine)
+}
+
+/// Registers the event store and the derived tables of the last run with `engine`, so that
+/// the presence statement ([`features::presence_sql`]) can be run again (benchmarks, audits).
+pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
+    register_events(ws, engine)?;
+    let dir = latest_run_dir(ws)?;
     for name in tables::NAMES {
         let path = dir.join(format!("{name}.parquet"));
         if !path.exists() {

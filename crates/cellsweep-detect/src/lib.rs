@@ -32,5 +32,8 @@ pub mod identity;
 pub mod score;
 pub mod tables;
 
-pub use detect::{Candidate, Detection, Settings, model_description, register_tables, run};
+pub use detect::{
+    Candidate, Detection, Settings, latest_run_dir, model_description, register_event_store,
+    register_tables, run,
+};
 pub use error::Error;

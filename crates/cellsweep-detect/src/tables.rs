@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, Float64Array, Int8Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    ArrayRef, BooleanArray, Float64Array, Int8Array, Int32Array, Int64Array, RecordBatch, StringArray,
     UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow::datatypes::{DataType, Field, Schema};
@@ -401,6 +401,64 @@ pub(crate) fn write_all(
         ),
     )?;
     Ok(out)
+}
+
+/// One scored (device, facility) of a run, as the `scores` table keeps it for later stages
+/// (localisation and planning read it instead of re-running detection).
+#[derive(Debug, Clone)]
+pub struct Score {
+    /// Device index (`pairs_dev.device`).
+    pub device: u64,
+    /// Stable device id.
+    pub device_id: String,
+    /// Facility id.
+    pub facility: String,
+    /// Calibrated probability of a contraband phone inside the facility.
+    pub probability: f64,
+    /// A mini phone (harder to find in a search).
+    pub mini: bool,
+    /// On the allow list (never a candidate).
+    pub allow_listed: bool,
+}
+
+/// The file name of the scores table in a run directory.
+pub const SCORES: &str = "scores.parquet";
+
+/// Writes the `scores` table; returns its path.
+pub(crate) fn write_scores(dir: &Path, scores: &[Score]) -> Result<PathBuf, Error> {
+    let path = dir.join(SCORES);
+    write(
+        &path,
+        batch(
+            vec![
+                ("device", DataType::UInt64),
+                ("device_id", DataType::Utf8),
+                ("facility", DataType::Utf8),
+                ("probability", DataType::Float64),
+                ("mini", DataType::Boolean),
+                ("allow_listed", DataType::Boolean),
+            ],
+            vec![
+                Arc::new(UInt64Array::from_iter_values(scores.iter().map(|s| s.device))),
+                Arc::new(StringArray::from_iter_values(
+                    scores.iter().map(|s| s.device_id.as_str()),
+                )),
+                Arc::new(StringArray::from_iter_values(
+                    scores.iter().map(|s| s.facility.as_str()),
+                )),
+                Arc::new(Float64Array::from_iter_values(
+                    scores.iter().map(|s| s.probability),
+                )),
+                Arc::new(BooleanArray::from(
+                    scores.iter().map(|s| s.mini).collect::<Vec<_>>(),
+                )),
+                Arc::new(BooleanArray::from(
+                    scores.iter().map(|s| s.allow_listed).collect::<Vec<_>>(),
+                )),
+            ],
+        ),
+    )?;
+    Ok(path)
 }
 
 /// Writes the `pairs_dev` table (after identity resolution); returns its path.

@@ -32,6 +32,7 @@ mod facility;
 mod input;
 mod local;
 mod output;
+pub mod play;
 mod rng;
 pub mod scenario;
 mod world;

@@ -53,9 +53,123 @@ pub(crate) enum Command {
     Coverage(CoverageArgs),
     /// Detect contraband devices: resolve identities, measure presence, apply conditions, score.
     Detect(DetectArgs),
+    /// Where inside its facility a candidate phone is: zone and cell probabilities, and why.
+    Locate(LocateArgs),
+    /// Plan searches: spend a budget of cell searches where they find the most phones.
+    Plan(PlanArgs),
+    /// Record search outcomes (what was found, or nothing): beliefs and detection learn from them.
+    #[command(subcommand)]
+    Outcomes(OutcomesCommand),
+    /// Play a plan's searches against a simulation's truth and write the outcomes it would give.
+    PlaySearches(PlaySearchesArgs),
     /// Measure results against a simulation's truth.
     #[command(subcommand)]
     Evaluate(EvaluateCommand),
+}
+
+/// Search model constants shared by `plan`, `locate` and `evaluate plan`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SearchModelArgs {
+    /// Probability that one search of the right cell finds a phone.
+    #[arg(long, default_value_t = 0.6)]
+    pub(crate) p_detect: f64,
+    /// The same for mini phones (smaller, better hidden).
+    #[arg(long, default_value_t = 0.35)]
+    pub(crate) p_detect_mini: f64,
+}
+
+/// Budget limits shared by `plan` and `evaluate plan`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct BudgetArgs {
+    /// Total cell searches.
+    #[arg(long, default_value_t = 500)]
+    pub(crate) budget: u32,
+    /// Facilities searched at most.
+    #[arg(long, default_value_t = 66)]
+    pub(crate) max_facilities: usize,
+    /// Searches one facility's team can carry out per day.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) team_capacity: u32,
+    /// Days of the operation.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) days: u32,
+    /// Searches of the same prison cell at most.
+    #[arg(long, default_value_t = 2)]
+    pub(crate) max_per_cell: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LocateArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Device id (as in candidates.csv).
+    pub(crate) device: String,
+    /// Prison cells listed.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) top: usize,
+    #[command(flatten)]
+    pub(crate) model: SearchModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// The workspace (after `cellsweep detect`).
+    pub(crate) workspace: PathBuf,
+    /// Plan CSV: `facility_id,zone_id,cell_no,searches,expected_finds,target_devices`.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) budget: BudgetArgs,
+    #[command(flatten)]
+    pub(crate) model: SearchModelArgs,
+    /// Devices below this detection probability are not planned for.
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) min_probability: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OutcomesCommand {
+    /// Record a search report (layout of docs/records.md, `searches`): searches, seized devices
+    /// and their first chain-of-custody entry.
+    Record(OutcomesRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OutcomesRecordArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The search report CSV.
+    pub(crate) file: PathBuf,
+    /// The plan these searches carried out (recorded with each search).
+    #[arg(long, value_name = "REF")]
+    pub(crate) plan_ref: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlaySearchesArgs {
+    /// The simulation's output directory (its truth/ and reference/ are read).
+    #[arg(long)]
+    pub(crate) sim: PathBuf,
+    /// The plan to carry out.
+    #[arg(long)]
+    pub(crate) plan: PathBuf,
+    /// Outcome files of earlier rounds: phones seized there are gone.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) after: Vec<PathBuf>,
+    /// Round number (search ids and random draws differ per round).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) round: u32,
+    /// Random seed of the searches.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Day of the searches, YYYY-MM-DD.
+    #[arg(long)]
+    pub(crate) date: String,
+    #[command(flatten)]
+    pub(crate) model: SearchModelArgs,
+    /// Outcome file to write (the administration's search-report layout).
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +206,27 @@ pub(crate) struct DetectArgs {
 pub(crate) enum EvaluateCommand {
     /// Precision, recall, the precision-recall curve and false positives by category.
     Detect(EvaluateDetectArgs),
+    /// A plan's expected finds against a random plan's and a perfect-knowledge oracle's.
+    Plan(EvaluatePlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvaluatePlanArgs {
+    /// The simulation's `truth/devices.csv`.
+    #[arg(long)]
+    pub(crate) truth: PathBuf,
+    /// The plan written by `cellsweep plan`.
+    #[arg(long)]
+    pub(crate) plan: PathBuf,
+    /// The facilities GeoJSON with the prison cells (default: the simulation's
+    /// `reference/facilities.geojson` beside `truth/`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) layout: Option<PathBuf>,
+    /// Probability that one search of the right cell finds a phone.
+    #[arg(long, default_value_t = 0.6)]
+    pub(crate) p_detect: f64,
+    #[command(flatten)]
+    pub(crate) budget: BudgetArgs,
 }
 
 #[derive(Debug, Args)]

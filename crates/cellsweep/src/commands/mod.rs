@@ -6,6 +6,7 @@ mod detect;
 mod ids;
 mod ingest;
 mod init;
+mod plan;
 mod quarantine;
 mod refdata;
 mod request;
@@ -14,7 +15,7 @@ mod simulate;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, IdsCommand, RefCommand, RequestCommand};
+use crate::cli::{Cli, Command, IdsCommand, OutcomesCommand, RefCommand, RequestCommand};
 
 /// Runs a parsed command line. A closed stdout (`cellsweep ... | head`) ends the command
 /// quietly with success, as Unix filters do.
@@ -35,6 +36,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Coverage(a) => detect::coverage(&a, &mut out),
         Command::Detect(a) => detect::detect(&a, &mut out),
         Command::Evaluate(crate::cli::EvaluateCommand::Detect(a)) => detect::evaluate(&a, &mut out),
+        Command::Evaluate(crate::cli::EvaluateCommand::Plan(a)) => plan::evaluate(&a, &mut out),
+        Command::Locate(a) => plan::locate(&a, &mut out),
+        Command::Plan(a) => plan::plan(&a, &mut out),
+        Command::Outcomes(OutcomesCommand::Record(a)) => plan::record(&a, &mut out),
+        Command::PlaySearches(a) => plan::play(&a, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|()| code).map_err(Into::into));
     match result {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use cellsweep_store::rusqlite::{self, CachedStatement};
+use cellsweep_store::rusqlite::{self, CachedStatement, Transaction};
 use cellsweep_store::{Import, Rejection};
 use jiff::civil::Date;
 
@@ -54,15 +54,29 @@ pub(crate) fn load<I: IntoIterator, T>(
     items: I,
     sql: &str,
     mut parse: impl FnMut(I::Item) -> Result<T, Rejection>,
+    bind: impl FnMut(&mut CachedStatement<'_>, &T, i64) -> rusqlite::Result<usize>,
+) -> Result<Vec<T>, Error> {
+    load_tx(imp, items, sql, |_, item| Ok(parse(item)), bind)
+}
+
+/// [`load`] for readers that look at the catalog while deciding (rows already recorded from
+/// another file): `parse` also gets the import's transaction, and a failed lookup fails the
+/// import rather than blaming the row.
+pub(crate) fn load_tx<I: IntoIterator, T>(
+    imp: &mut Import<'_>,
+    items: I,
+    sql: &str,
+    mut parse: impl FnMut(&Transaction<'_>, I::Item) -> rusqlite::Result<Result<T, Rejection>>,
     mut bind: impl FnMut(&mut CachedStatement<'_>, &T, i64) -> rusqlite::Result<usize>,
 ) -> Result<Vec<T>, Error> {
     let source_id = imp.source_id();
     let mut accepted = Vec::new();
     let mut rejections = Vec::new();
     {
-        let mut stmt = imp.tx().prepare_cached(sql).map_err(|e| imp.sql_err(e))?;
+        let tx = imp.tx();
+        let mut stmt = tx.prepare_cached(sql).map_err(|e| imp.sql_err(e))?;
         for item in items {
-            match parse(item) {
+            match parse(tx, item).map_err(|e| imp.sql_err(e))? {
                 Ok(row) => {
                     bind(&mut stmt, &row, source_id).map_err(|e| imp.sql_err(e))?;
                     accepted.push(row);

@@ -66,6 +66,25 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// The workspace's time zone, needed for times written without an offset, is unknown.
+    #[error(
+        "the workspace time zone `{name}` (`timezone` in workspace.toml) is not a known IANA time zone"
+    )]
+    TimeZone {
+        /// The zone name.
+        name: String,
+        /// The zone database's answer.
+        #[source]
+        source: jiff::Error,
+    },
+    /// `replace` was asked for a kind whose rows others depend on.
+    #[error("cannot replace every earlier row of {kind}: {why}")]
+    ReplaceRefused {
+        /// The kind.
+        kind: Kind,
+        /// Why not.
+        why: &'static str,
+    },
     /// The workspace failed.
     #[error(transparent)]
     Store(#[from] cellsweep_store::Error),

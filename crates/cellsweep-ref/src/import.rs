@@ -49,6 +49,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) format: Format,
     pub(crate) region: Region,
     pub(crate) mnc: MncTable,
+    /// IANA zone for times written without an offset (the workspace's `timezone`).
+    pub(crate) timezone: String,
 }
 
 /// What a reader returns: how many rows it accepted and what they became.
@@ -88,6 +90,7 @@ pub fn import(ws: &mut Workspace, req: &ImportRequest) -> Result<ImportOutcome, 
         format,
         region: req.region,
         mnc,
+        timezone: ws.config().timezone.clone(),
     };
     let mut imp = ws.begin_import(NewSource {
         kind: req.kind.as_str().into(),
@@ -129,6 +132,12 @@ fn read(imp: &mut Import<'_>, ctx: &Ctx<'_>, text: &Text) -> Result<Loaded, Erro
         Format::OperatorsCsv => crate::operators::import_csv(imp, ctx, t),
         Format::LedgerCsv => crate::ledger::import_ledger(imp, ctx, t),
         Format::AllowlistCsv => crate::allowlist::import_allowlist(imp, ctx, t),
+        Format::RegistryCsv => crate::registry::import_registry(imp, ctx, t),
+        Format::PhoneAuthorisedCsv => crate::phones::import_authorised(imp, ctx, t),
+        Format::PhoneCallsCsv => crate::phones::import_calls(imp, ctx, t),
+        Format::VisitsCsv => crate::visits::import_visits(imp, ctx, t),
+        Format::SearchesCsv => crate::searches::import_searches_csv(imp, ctx, t),
+        Format::RfDetectionsCsv => crate::rf::import_rf(imp, ctx, t),
     }
 }
 
@@ -142,6 +151,18 @@ fn clear(imp: &Import<'_>, kind: Kind) -> Result<(), Error> {
         Kind::Operators => "DELETE FROM operators;",
         Kind::Ledger => "DELETE FROM ledger;",
         Kind::Allowlist => "DELETE FROM allowlist;",
+        Kind::Registry => "DELETE FROM inmate_cells;",
+        Kind::PhoneAuthorised => "DELETE FROM authorised_numbers;",
+        Kind::PhoneCalls => "DELETE FROM official_calls;",
+        Kind::Visits => "DELETE FROM visits;",
+        Kind::RfDetections => "DELETE FROM rf_detections;",
+        // Seizures and their chain of custody hang off searches, and custody is append-only.
+        Kind::Searches => {
+            return Err(Error::ReplaceRefused {
+                kind,
+                why: "seizures and their chain of custody refer to them, and custody is append-only",
+            });
+        }
     };
     imp.tx()
         .execute_batch(sql)
@@ -185,6 +206,16 @@ pub fn recognise(kind: Kind, path: &Path, text: &str) -> Result<Format, Error> {
         Kind::Operators if has("mcc") && has("mnc") => Some(Format::OperatorsCsv),
         Kind::Ledger if has("imei") && has("supplier") => Some(Format::LedgerCsv),
         Kind::Allowlist if has("holder") || has("role") => Some(Format::AllowlistCsv),
+        Kind::Registry if has("inmate_id") && has("cell_no") => Some(Format::RegistryCsv),
+        Kind::PhoneAuthorised if has("inmate_id") && (has("number") || has("msisdn")) => {
+            Some(Format::PhoneAuthorisedCsv)
+        }
+        Kind::PhoneCalls if has("inmate_id") && (has("time") || has("at")) => {
+            Some(Format::PhoneCallsCsv)
+        }
+        Kind::Visits if has("visit_id") => Some(Format::VisitsCsv),
+        Kind::Searches if has("search_id") => Some(Format::SearchesCsv),
+        Kind::RfDetections if has("detector_id") => Some(Format::RfDetectionsCsv),
         _ => None,
     };
     found.ok_or_else(|| {

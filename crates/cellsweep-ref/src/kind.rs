@@ -1,4 +1,5 @@
-//! The kinds of reference data and the file formats each can arrive in.
+//! The kinds of reference data (prison records and RF logs included) and the file formats each
+//! can arrive in.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,11 +21,24 @@ pub enum Kind {
     Ledger,
     /// Devices that must never be flagged (staff, official).
     Allowlist,
+    /// The prison administration's inmate registry: who occupied which prison cell, when.
+    Registry,
+    /// Numbers each inmate may call from the official in-cell telephone.
+    PhoneAuthorised,
+    /// Calls made from the official in-cell telephone.
+    PhoneCalls,
+    /// Visits as the visiting desk recorded them.
+    Visits,
+    /// Searches carried out and the devices they seized (prison records or planned-search
+    /// outcomes).
+    Searches,
+    /// Burst detections of in-prison RF detectors.
+    RfDetections,
 }
 
 impl Kind {
     /// Every kind, in the order `ref stats` prints them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Facilities,
         Kind::Cells,
         Kind::Tac,
@@ -32,6 +46,12 @@ impl Kind {
         Kind::Operators,
         Kind::Ledger,
         Kind::Allowlist,
+        Kind::Registry,
+        Kind::PhoneAuthorised,
+        Kind::PhoneCalls,
+        Kind::Visits,
+        Kind::Searches,
+        Kind::RfDetections,
     ];
 
     /// The name used on the command line and in the catalog.
@@ -44,6 +64,12 @@ impl Kind {
             Kind::Operators => "operators",
             Kind::Ledger => "ledger",
             Kind::Allowlist => "allowlist",
+            Kind::Registry => "registry",
+            Kind::PhoneAuthorised => "phone-authorised",
+            Kind::PhoneCalls => "phone-calls",
+            Kind::Visits => "visits",
+            Kind::Searches => "searches",
+            Kind::RfDetections => "rf-detections",
         }
     }
 }
@@ -94,11 +120,23 @@ pub enum Format {
     LedgerCsv,
     /// Allow-list CSV.
     AllowlistCsv,
+    /// Inmate registry CSV (`docs/records.md`).
+    RegistryCsv,
+    /// Authorised numbers CSV.
+    PhoneAuthorisedCsv,
+    /// Official calls CSV.
+    PhoneCallsCsv,
+    /// Visits CSV.
+    VisitsCsv,
+    /// Searches and seizures CSV.
+    SearchesCsv,
+    /// RF detector log CSV.
+    RfDetectionsCsv,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 17] = [
         Format::Geojson,
         Format::PrisonsCsv,
         Format::CellsCsv,
@@ -110,6 +148,12 @@ impl Format {
         Format::OperatorsCsv,
         Format::LedgerCsv,
         Format::AllowlistCsv,
+        Format::RegistryCsv,
+        Format::PhoneAuthorisedCsv,
+        Format::PhoneCallsCsv,
+        Format::VisitsCsv,
+        Format::SearchesCsv,
+        Format::RfDetectionsCsv,
     ];
 
     /// The name used with `--format`.
@@ -126,6 +170,12 @@ impl Format {
             Format::OperatorsCsv => "operators-csv",
             Format::LedgerCsv => "ledger-csv",
             Format::AllowlistCsv => "allowlist-csv",
+            Format::RegistryCsv => "registry-csv",
+            Format::PhoneAuthorisedCsv => "phone-authorised-csv",
+            Format::PhoneCallsCsv => "phone-calls-csv",
+            Format::VisitsCsv => "visits-csv",
+            Format::SearchesCsv => "searches-csv",
+            Format::RfDetectionsCsv => "rf-detections-csv",
         }
     }
 
@@ -139,6 +189,12 @@ impl Format {
             Format::MccMncJson | Format::OperatorsCsv => Kind::Operators,
             Format::LedgerCsv => Kind::Ledger,
             Format::AllowlistCsv => Kind::Allowlist,
+            Format::RegistryCsv => Kind::Registry,
+            Format::PhoneAuthorisedCsv => Kind::PhoneAuthorised,
+            Format::PhoneCallsCsv => Kind::PhoneCalls,
+            Format::VisitsCsv => Kind::Visits,
+            Format::SearchesCsv => Kind::Searches,
+            Format::RfDetectionsCsv => Kind::RfDetections,
         }
     }
 

@@ -10,6 +10,16 @@
 //! | `operators` | `mcc-mnc-list` JSON, CSV | MCC-MNC -> operator; also teaches the IMSI parser MNC lengths |
 //! | `ledger` | CSV | IMEIs sold by suppliers |
 //! | `allowlist` | CSV | staff and official devices |
+//! | `registry` | CSV | inmates' prison cells over time |
+//! | `phone-authorised` | CSV | numbers each inmate may call (E.164) |
+//! | `phone-calls` | CSV | official in-cell telephone calls (UTC) |
+//! | `visits` | CSV | visits with the visitor's declared phone |
+//! | `searches` | CSV | searches, seized devices (IMEI/IMSI keys) and their first custody entry |
+//! | `rf-detections` | CSV | RF detector bursts (µs since the epoch, UTC) |
+//!
+//! The last six are the prison administration's records and RF detector logs
+//! (`docs/records.md`); they are checked against the facilities, zones and prison cells already
+//! in the workspace when there are any.
 //!
 //! Each import is one transaction in the workspace catalog: every row is either accepted or
 //! quarantined with its line, field, reason and raw text, and the same file imported twice is
@@ -39,6 +49,7 @@
 
 mod allowlist;
 mod cells;
+mod clock;
 mod common;
 mod error;
 mod facilities;
@@ -47,14 +58,21 @@ mod kind;
 mod ledger;
 mod lookup;
 mod operators;
+mod phones;
+mod places;
+mod registry;
+mod rf;
+mod searches;
 mod stats;
 mod tac;
 mod text;
+mod visits;
 
 pub use allowlist::ROLES;
 pub use error::Error;
 pub use import::{ImportOutcome, ImportRequest, import, recognise};
 pub use kind::{Format, Kind};
 pub use lookup::{TacInfo, mnc_table, operator_name, tac_info};
+pub use searches::{SearchesImported, import_searches};
 pub use stats::{KindStats, stats};
 pub use tac::FORM_FACTORS;

@@ -97,6 +97,66 @@ pub fn stats(conn: &Connection) -> cellsweep_store::rusqlite::Result<Vec<KindSta
                     count("SELECT count(*) FROM allowlist WHERE msisdn IS NOT NULL")?,
                 ),
             ],
+            Kind::Registry => vec![
+                (
+                    "cell assignments",
+                    count("SELECT count(*) FROM inmate_cells")?,
+                ),
+                (
+                    "inmates",
+                    count("SELECT count(DISTINCT inmate_id) FROM inmate_cells")?,
+                ),
+                (
+                    "current assignments",
+                    count("SELECT count(*) FROM inmate_cells WHERE valid_to IS NULL")?,
+                ),
+            ],
+            Kind::PhoneAuthorised => vec![
+                (
+                    "authorised numbers",
+                    count("SELECT count(*) FROM authorised_numbers")?,
+                ),
+                (
+                    "inmates",
+                    count("SELECT count(DISTINCT inmate_id) FROM authorised_numbers")?,
+                ),
+            ],
+            Kind::PhoneCalls => vec![
+                (
+                    "official calls",
+                    count("SELECT count(*) FROM official_calls")?,
+                ),
+                (
+                    "numbers called",
+                    count("SELECT count(DISTINCT msisdn) FROM official_calls")?,
+                ),
+            ],
+            Kind::Visits => vec![
+                ("visits", count("SELECT count(*) FROM visits")?),
+                (
+                    "with visitor phone",
+                    count("SELECT count(*) FROM visits WHERE visitor_msisdn IS NOT NULL")?,
+                ),
+            ],
+            Kind::Searches => vec![
+                ("searches", count("SELECT count(*) FROM searches")?),
+                (
+                    "that found something",
+                    count("SELECT count(*) FROM searches WHERE found")?,
+                ),
+                ("seized devices", count("SELECT count(*) FROM seizures")?),
+                ("custody entries", count("SELECT count(*) FROM custody")?),
+            ],
+            Kind::RfDetections => vec![
+                (
+                    "RF detections",
+                    count("SELECT count(*) FROM rf_detections")?,
+                ),
+                (
+                    "detectors",
+                    count("SELECT count(DISTINCT detector_id) FROM rf_detections")?,
+                ),
+            ],
         };
         out.push(KindStats {
             kind,

@@ -283,11 +283,13 @@ pub(crate) enum RefCommand {
 pub(crate) struct RefImportArgs {
     /// The workspace.
     pub(crate) workspace: PathBuf,
-    /// What the files hold: facilities, cells, tac, tac-overlay, operators, ledger, allowlist.
+    /// What the files hold: facilities, cells, tac, tac-overlay, operators, ledger, allowlist;
+    /// prison records: registry, phone-authorised, phone-calls, visits, searches; rf-detections.
     #[arg(long, short)]
     pub(crate) kind: cellsweep_ref::Kind,
     /// Force a format: geojson, prisons-csv, cells-csv, arcep-sites, osmocom, tac-csv,
-    /// overlay-csv, mcc-mnc-json, operators-csv, ledger-csv, allowlist-csv.
+    /// overlay-csv, mcc-mnc-json, operators-csv, ledger-csv, allowlist-csv, registry-csv,
+    /// phone-authorised-csv, phone-calls-csv, visits-csv, searches-csv, rf-detections-csv.
     #[arg(long, short)]
     pub(crate) format: Option<cellsweep_ref::Format>,
     /// Legal request or provenance reference recorded with each file.

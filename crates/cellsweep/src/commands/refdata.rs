@@ -115,7 +115,7 @@ pub(crate) fn print_stats(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result
     for s in stats {
         writeln!(
             out,
-            "{:<12} {}, {}",
+            "{:<16} {}, {}",
             s.kind.as_str(),
             plural(s.files, "file", "files"),
             plural(s.quarantined, "row quarantined", "rows quarantined")

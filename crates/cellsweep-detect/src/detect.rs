@@ -164,7 +164,7 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
         .collect();
 
     let mut model = DEFAULT_MODEL;
-    let labelled = labels(ws, &res, &presence, &dfacts, nights_observed)?;
+    let labelled = labels(ws, &res, &presence, &dfacts, (first, nights_observed))?;
     let calibration = match score::calibrate(&model, &labelled) {
         Some(m) => {
             model = m;
@@ -477,7 +477,7 @@ fn labels(
     res: &Resolution,
     presence: &[Presence],
     dfacts: &[DeviceFacts],
-    nights_observed: u64,
+    (first_us, nights_observed): (i64, u64),
 ) -> Result<Vec<([f64; 9], bool)>, Error> {
     let seized = seized_identities(ws)?;
     let mut out = Vec::new();
@@ -485,46 +485,46 @@ fn labels(
         let d = p.device;
         let dev = &res.devices[d];
         let f = &dfacts[d];
+        // A seized phone is a positive in the facility where it was seized, only.
         let is_seized = dev
             .imeis
             .iter()
             .chain(&dev.imsis)
-            .any(|k| seized.contains(k));
-        let x = score::features(
-            p,
-            nights_observed,
-            f.mini_phone.is_some(),
-            f.ledger.is_some(),
-        );
+            .any(|k| seized.contains(&(*k, p.facility.clone())));
         if is_seized {
+            // It went silent when it was seized: its presence is measured over the nights
+            // before, not over the whole period (or it would look like a part-time visitor).
+            let nights = ((p.last_us - first_us) as f64 / 86_400e6).ceil().max(1.0) as u64;
+            let x = score::features(p, nights, f.mini_phone.is_some(), f.ledger.is_some());
             out.push((x, true));
         } else if f.allow_listed.is_some() {
+            let x = score::features(
+                p,
+                nights_observed,
+                f.mini_phone.is_some(),
+                f.ledger.is_some(),
+            );
             out.push((x, false));
         }
     }
     Ok(out)
 }
 
-/// IMEI and IMSI keys of devices seized in past searches, when outcomes were recorded.
-fn seized_identities(ws: &Workspace) -> Result<HashSet<u64>, Error> {
-    let exists: bool = ws.conn().query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'seizures'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Ok(HashSet::new());
-    }
+/// IMEI and IMSI keys of devices seized in searches, with the facility searched.
+fn seized_identities(ws: &Workspace) -> Result<HashSet<(u64, String)>, Error> {
     let mut out = HashSet::new();
-    let mut stmt = ws
-        .conn()
-        .prepare("SELECT imei_key, imsi_key FROM seizures")?;
+    let mut stmt = ws.conn().prepare(
+        "SELECT z.imei_key, z.imsi_key, s.facility_id FROM seizures z JOIN searches s ON s.id = z.search_id",
+    )?;
     for r in stmt.query_map([], |r| {
-        Ok((r.get::<_, Option<u64>>(0)?, r.get::<_, Option<u64>>(1)?))
+        Ok((
+            r.get::<_, Option<u64>>(0)?,
+            r.get::<_, Option<u64>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })? {
-        let (a, b) = r?;
-        out.extend(a);
-        out.extend(b);
+        let (a, b, f) = r?;
+        out.extend(a.into_iter().chain(b).map(|k| (k, f.clone())));
     }
     Ok(out)
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, Int8Array, Int32Array, Int64Array, RecordBatch, StringArray,
-    UInt16Array, UInt32Array, UInt64Array,
+    ArrayRef, BooleanArray, Float64Array, Int8Array, Int32Array, Int64Array, RecordBatch,
+    StringArray, UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow::datatypes::{DataType, Field, Schema};
 use cellsweep_geo::{Footprint, LonLat, Radio, Sector, overlap, presence_probability};
@@ -439,7 +439,9 @@ pub(crate) fn write_scores(dir: &Path, scores: &[Score]) -> Result<PathBuf, Erro
                 ("allow_listed", DataType::Boolean),
             ],
             vec![
-                Arc::new(UInt64Array::from_iter_values(scores.iter().map(|s| s.device))),
+                Arc::new(UInt64Array::from_iter_values(
+                    scores.iter().map(|s| s.device),
+                )),
                 Arc::new(StringArray::from_iter_values(
                     scores.iter().map(|s| s.device_id.as_str()),
                 )),

@@ -110,7 +110,9 @@ pub fn read_layout(path: &Path) -> Result<TruthLayout, Error> {
         for c in cells.iter().filter_map(|c| c.as_str()) {
             out.cell_zone
                 .insert((fac.clone(), c.to_owned()), zone.clone());
-            *out.zone_cells.entry((fac.clone(), zone.clone())).or_default() += 1;
+            *out.zone_cells
+                .entry((fac.clone(), zone.clone()))
+                .or_default() += 1;
         }
     }
     Ok(out)
@@ -125,9 +127,10 @@ pub fn read_truth(path: &Path) -> Result<Vec<Hidden>, Error> {
         .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?
         .clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::Input(format!("{}: no `{name}` column", path.display()))
-        })
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::Input(format!("{}: no `{name}` column", path.display())))
     };
     let (hc, fc, zc, cc, kc) = (
         col("handset_id")?,
@@ -139,7 +142,8 @@ pub fn read_truth(path: &Path) -> Result<Vec<Hidden>, Error> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| Error::Input(format!("{} line {}: {e}", path.display(), i + 2)))?;
+        let rec =
+            rec.map_err(|e| Error::Input(format!("{} line {}: {e}", path.display(), i + 2)))?;
         if rec.get(kc) != Some("true") || rec.get(cc).unwrap_or("").is_empty() {
             continue;
         }
@@ -177,7 +181,10 @@ pub fn read_plan(path: &Path) -> Result<Vec<PlanRow>, Error> {
         let rec = rec.map_err(|e| Error::Input(format!("{} line {line}: {e}", path.display())))?;
         let field = |k: usize| rec.get(k).unwrap_or("").trim().to_owned();
         let bad = |name: &str, why: &str| {
-            Error::Input(format!("{} line {line}, field `{name}`: {why}", path.display()))
+            Error::Input(format!(
+                "{} line {line}, field `{name}`: {why}",
+                path.display()
+            ))
         };
         let facility_id = field(0);
         if facility_id.is_empty() {
@@ -304,4 +311,103 @@ fn oracle(in_cell: &HashMap<(&str, &str), usize>, p: f64, searches: u32, b: &Bud
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> TruthLayout {
+        let mut l = TruthLayout::default();
+        for z in ["A", "B"] {
+            for c in 0..10 {
+                l.cell_zone
+                    .insert(("F".into(), format!("{z}-{c}")), z.to_owned());
+            }
+            l.zone_cells.insert(("F".into(), z.to_owned()), 10);
+        }
+        l
+    }
+
+    fn hidden(cell: &str) -> Hidden {
+        Hidden {
+            handset: format!("H{cell}"),
+            facility: "F".into(),
+            zone: cell[..1].to_owned(),
+            cell: cell.to_owned(),
+        }
+    }
+
+    fn row(zone: &str, cell: &str, searches: u32) -> PlanRow {
+        PlanRow {
+            facility_id: "F".into(),
+            zone_id: zone.into(),
+            cell_no: cell.into(),
+            searches,
+            expected_finds: 0.0,
+            target_devices: String::new(),
+        }
+    }
+
+    #[test]
+    fn plan_random_and_oracle_by_hand() {
+        let mut phones = vec![hidden("A-1"), hidden("A-1"), hidden("B-4")];
+        phones[1].handset = "other".into();
+        let rows = vec![row("A", "A-1", 2), row("B", "", 5)];
+        let r = evaluate(&layout(), &phones, &rows, 0.5, &Budget::default());
+        // A-1 twice: 2 × (1 − 0.25); zone B, 5 of 10 cells: 1 × 0.5 × 0.5.
+        assert!((r.plan - (1.5 + 0.25)).abs() < 1e-12, "{r:?}");
+        // 7 searches over 20 cells, 3 phones.
+        assert!((r.random - 3.0 * 0.5 * 7.0 / 20.0).abs() < 1e-12);
+        // Oracle: A-1 (1.0), A-1 again (0.5), B-4 (0.5), B-4 again (0.25); two searches at most
+        // per cell, so nothing else to find.
+        assert!((r.oracle - 2.25).abs() < 1e-12, "{r:?}");
+        assert_eq!((r.phones, r.cells, r.searches), (3, 20, 7));
+    }
+
+    #[test]
+    fn plan_files_are_checked_field_by_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plan.csv");
+        std::fs::write(&p, "facility_id,zone_id,cell_no,searches,expected_finds,target_devices\nF,A,A-1,two,0.5,\n").unwrap();
+        let e = read_plan(&p).unwrap_err().to_string();
+        assert!(e.contains("line 2, field `searches`"), "{e}");
+        std::fs::write(&p, "facility,zone\nF,A\n").unwrap();
+        let e = read_plan(&p).unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+        std::fs::write(
+            &p,
+            "facility_id,zone_id,cell_no,searches,expected_finds,target_devices\n,A,A-1,1,0.5,\n",
+        )
+        .unwrap();
+        let e = read_plan(&p).unwrap_err().to_string();
+        assert!(e.contains("field `facility_id`"), "{e}");
+    }
+
+    proptest::proptest! {
+        /// No plan within the limits beats the oracle, whatever the truth.
+        #[test]
+        fn nothing_beats_the_oracle(
+            phones in proptest::collection::vec((0usize..2, 0usize..10), 0..30),
+            rows in proptest::collection::vec((0usize..2, 0usize..10, 1u32..3), 0..12),
+            p in 0.05f64..1.0,
+        ) {
+            let hidden: Vec<Hidden> = phones.iter().enumerate().map(|(i, (z, c))| Hidden {
+                handset: format!("H{i}"),
+                facility: "F".into(),
+                zone: ["A", "B"][*z].into(),
+                cell: format!("{}-{c}", ["A", "B"][*z]),
+            }).collect();
+            // Distinct cell rows, at most 2 searches each.
+            let mut seen = HashSet::new();
+            let plan: Vec<PlanRow> = rows.iter().filter_map(|(z, c, k)| {
+                let zone = ["A", "B"][*z];
+                seen.insert((zone, *c)).then(|| row(zone, &format!("{zone}-{c}"), *k))
+            }).collect();
+            let b = Budget { max_per_cell: 2, ..Budget::default() };
+            let r = evaluate(&layout(), &hidden, &plan, p, &b);
+            proptest::prop_assert!(r.plan <= r.oracle + 1e-9, "{r:?}");
+            proptest::prop_assert!(r.random <= r.oracle + 1e-9 || r.searches as usize > r.cells, "{r:?}");
+        }
+    }
 }

@@ -28,6 +28,8 @@ pub struct Device {
     pub mini: bool,
     /// Seized in a recorded search (confirmed; no longer to be searched for).
     pub seized: bool,
+    /// First event of the device, µs.
+    pub first_us: i64,
     /// Distinct (cell key, timing advance) readings in the recent window, with counts.
     pub ta: Vec<(u64, u16, u32)>,
     /// Times (µs) and radios of its recent events.
@@ -71,6 +73,34 @@ pub struct Records {
     pub current_cell: HashMap<(String, String), (String, String, Date)>,
     /// (facility, cell number) → inmates currently in it.
     pub occupants: HashMap<(String, String), u32>,
+    /// (facility, inmate) → every assignment: (from, to, zone, cell), oldest first.
+    pub history: HashMap<(String, String), Vec<Assignment>>,
+}
+
+/// One registry row.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// First day.
+    pub from: Date,
+    /// Last day, `None` while current.
+    pub to: Option<Date>,
+    /// Zone.
+    pub zone: String,
+    /// Cell.
+    pub cell: String,
+}
+
+/// A device seized in a recorded search, where and when.
+#[derive(Debug, Clone)]
+pub struct Seizure {
+    /// Index into [`Inputs::devices`].
+    pub device: usize,
+    /// Facility searched.
+    pub facility: String,
+    /// Cell searched (`None` for a zone search).
+    pub cell: Option<String>,
+    /// Day.
+    pub day: Date,
 }
 
 /// Where a contact number comes from.
@@ -107,6 +137,8 @@ pub struct Inputs {
     pub rf_facilities: HashSet<String>,
     /// Searches, oldest first.
     pub searches: Vec<Search>,
+    /// Seizures of candidate devices.
+    pub seizures: Vec<Seizure>,
 }
 
 /// What to load.
@@ -182,15 +214,39 @@ pub fn load(ws: &Workspace, engine: &Engine, opt: Load) -> Result<Inputs, Error>
             facility: facs[i].clone(),
             probability: probs[i],
             mini: minis[i] != 0,
-            seized: seized.contains(&index[i]),
+            seized: seized.contains_key(&index[i]),
+            first_us: i64::MAX,
             ta: Vec::new(),
             times: Vec::new(),
             peers: Vec::new(),
         })
         .collect();
-    events(engine, &mut devices, &cells, end_us - opt.recent_days * 86_400_000_000)?;
+    events(
+        engine,
+        &mut devices,
+        &cells,
+        end_us - opt.recent_days * 86_400_000_000,
+    )?;
+    let seizures = devices
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| {
+            seized
+                .get(&d.index)
+                .into_iter()
+                .flatten()
+                .filter(|s| s.0 == d.facility)
+                .map(move |s| Seizure {
+                    device: i,
+                    facility: s.0.clone(),
+                    cell: s.1.clone(),
+                    day: s.2,
+                })
+        })
+        .collect();
 
     Ok(Inputs {
+        seizures,
         records: records(ws, plan_day)?,
         rf: rf(ws)?,
         rf_facilities: ws
@@ -216,30 +272,65 @@ pub fn day_of(us: i64) -> Option<Date> {
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
-/// Devices of the detection run holding an IMEI or IMSI of a seized phone.
-fn seized_devices(ws: &Workspace, engine: &Engine) -> Result<HashSet<u64>, Error> {
-    let mut keys = Vec::new();
-    let mut stmt = ws
-        .conn()
-        .prepare("SELECT imei_key, imsi_key FROM seizures")?;
+/// Devices of the detection run holding an IMEI or IMSI of a seized phone, with the
+/// facility, cell and day of each seizure.
+fn seized_devices(
+    ws: &Workspace,
+    engine: &Engine,
+) -> Result<HashMap<u64, Vec<(String, Option<String>, Date)>>, Error> {
+    let mut by_key: HashMap<i64, Vec<(String, Option<String>, Date)>> = HashMap::new();
+    let mut stmt = ws.conn().prepare(
+        "SELECT z.imei_key, z.imsi_key, s.facility_id, s.cell_no, s.day
+         FROM seizures z JOIN searches s ON s.id = z.search_id",
+    )?;
     for r in stmt.query_map([], |r| {
-        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?))
+        Ok((
+            r.get::<_, Option<i64>>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
     })? {
-        let (a, b) = r?;
-        keys.extend(a.into_iter().chain(b).filter(|&k| k > 0));
+        let (a, b, f, c, day) = r?;
+        let day: Date = day
+            .parse()
+            .map_err(|e| Error::Data(format!("searches.day `{day}`: {e}")))?;
+        for k in a.into_iter().chain(b).filter(|&k| k > 0) {
+            by_key
+                .entry(k)
+                .or_default()
+                .push((f.clone(), c.clone(), day));
+        }
     }
-    if keys.is_empty() {
-        return Ok(HashSet::new());
+    if by_key.is_empty() {
+        return Ok(HashMap::new());
     }
-    let list = keys
-        .iter()
+    let list = by_key
+        .keys()
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
     let b = engine.sql(&format!(
-        "SELECT DISTINCT device FROM pairs_dev WHERE imei IN ({list}) OR imsi IN ({list})"
+        "SELECT DISTINCT device, imei, imsi FROM pairs_dev WHERE imei IN ({list}) OR imsi IN ({list})"
     ))?;
-    Ok(as_u64(&b, "device")?.into_iter().collect())
+    let (dev, imei, imsi) = (
+        as_u64(&b, "device")?,
+        as_i64(&b, "imei")?,
+        as_i64(&b, "imsi")?,
+    );
+    let mut out: HashMap<u64, Vec<(String, Option<String>, Date)>> = HashMap::new();
+    for i in 0..dev.len() {
+        let v = out.entry(dev[i]).or_default();
+        for k in [imei[i], imsi[i]] {
+            for s in by_key.get(&k).into_iter().flatten() {
+                if !v.contains(s) {
+                    v.push(s.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Fills the candidates' timing-advance readings, recent event times and peers.
@@ -278,7 +369,10 @@ fn events(
     let mut ta_map: HashMap<u64, HashMap<(u64, u16), u32>> = HashMap::new();
     let mut times: HashMap<u64, Vec<(i64, Option<Radio>)>> = HashMap::new();
     let mut peers: HashMap<u64, HashMap<u64, u32>> = HashMap::new();
+    let mut first: HashMap<u64, i64> = HashMap::new();
     for i in 0..dev.len() {
+        let f = first.entry(dev[i]).or_insert(i64::MAX);
+        *f = (*f).min(t[i]);
         if peer[i] != 0 {
             *peers.entry(dev[i]).or_default().entry(peer[i]).or_default() += 1;
         }
@@ -296,6 +390,9 @@ fn events(
         }
     }
     for d in devices.iter_mut() {
+        if let Some(&f) = first.get(&d.index) {
+            d.first_us = f;
+        }
         if let Some(m) = ta_map.get(&d.index) {
             d.ta = m.iter().map(|(&(c, t), &n)| (c, t, n)).collect();
             d.ta.sort_unstable();
@@ -344,27 +441,42 @@ fn records(ws: &Workspace, plan_day: Date) -> Result<Records, Error> {
         let (n, f, i) = row?;
         add(&n, f, i, Source::Visitor);
     }
-    // The cell each inmate occupies on the plan day: the latest assignment started by then.
-    let day = plan_day.to_string();
+    // The registry: every assignment; the current one is the latest started by the plan day.
     let mut stmt = conn.prepare(
-        "SELECT facility_id, inmate_id, zone_id, cell_no, valid_from FROM inmate_cells
-         WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= date(?1, '-1 day'))
+        "SELECT facility_id, inmate_id, zone_id, cell_no, valid_from, valid_to FROM inmate_cells
          ORDER BY valid_from",
     )?;
-    for row in stmt.query_map([&day], |x| {
+    for row in stmt.query_map([], |x| {
         Ok((
             x.get::<_, String>(0)?,
             x.get::<_, String>(1)?,
             x.get::<_, String>(2)?,
             x.get::<_, String>(3)?,
             x.get::<_, String>(4)?,
+            x.get::<_, Option<String>>(5)?,
         ))
     })? {
-        let (f, i, z, c, from) = row?;
-        let from: Date = from
-            .parse()
-            .map_err(|e| Error::Data(format!("inmate_cells.valid_from `{from}`: {e}")))?;
-        r.current_cell.insert((f, i), (z, c, from));
+        let (f, i, zone, cell, from, to) = row?;
+        let date = |s: &str| -> Result<Date, Error> {
+            s.parse()
+                .map_err(|e| Error::Data(format!("inmate_cells date `{s}`: {e}")))
+        };
+        let from = date(&from)?;
+        let to = to.as_deref().map(date).transpose()?;
+        r.history.entry((f, i)).or_default().push(Assignment {
+            from,
+            to,
+            zone,
+            cell,
+        });
+    }
+    for (key, rows) in &r.history {
+        if let Some(a) = rows.iter().rev().find(|a| {
+            a.from <= plan_day && a.to.is_none_or(|t| t >= plan_day.yesterday().unwrap_or(t))
+        }) {
+            r.current_cell
+                .insert(key.clone(), (a.zone.clone(), a.cell.clone(), a.from));
+        }
     }
     for ((f, _), (_, c, _)) in &r.current_cell {
         *r.occupants.entry((f.clone(), c.clone())).or_default() += 1;

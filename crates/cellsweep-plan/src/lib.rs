@@ -13,6 +13,8 @@
 
 mod error;
 pub mod evaluate;
+#[cfg(test)]
+mod fixture;
 pub mod inputs;
 pub mod layout;
 pub mod locate;
@@ -20,5 +22,5 @@ pub mod planner;
 
 pub use error::Error;
 pub use inputs::{Inputs, Load, load};
-pub use locate::{Location, Params, locate_all};
+pub use locate::{Evidence, Location, Params, locate_all};
 pub use planner::{Budget, Plan, PlanRow, plan};

@@ -36,6 +36,7 @@
 use std::collections::HashMap;
 
 use cellsweep_geo::Radio;
+use jiff::civil::Date;
 
 use crate::inputs::{Device, Inputs, Source};
 use crate::layout::Layout;
@@ -57,6 +58,55 @@ pub struct Params {
     pub rf_sensitivity: f64,
     /// Days after which an unsuccessful search has lost 63 % of its weight.
     pub search_memory_days: f64,
+    /// Which sources to fuse.
+    pub evidence: Evidence,
+}
+
+/// The sources localisation fuses (all by default; fewer to see what each contributes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Evidence {
+    /// Timing advance.
+    pub radio: bool,
+    /// In-prison RF detectors.
+    pub rf: bool,
+    /// Prison records (attribution).
+    pub records: bool,
+    /// Earlier searches.
+    pub searches: bool,
+}
+
+impl Evidence {
+    /// Every source.
+    pub const ALL: Evidence = Evidence {
+        radio: true,
+        rf: true,
+        records: true,
+        searches: true,
+    };
+
+    /// Parses `radio,rf,records,searches` (any subset).
+    pub fn parse(text: &str) -> Result<Evidence, String> {
+        let mut e = Evidence {
+            radio: false,
+            rf: false,
+            records: false,
+            searches: false,
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "radio" => e.radio = true,
+                "rf" => e.rf = true,
+                "records" => e.records = true,
+                "searches" => e.searches = true,
+                other => {
+                    return Err(format!(
+                        "unknown evidence `{other}`: expected radio, rf, records or searches"
+                    ));
+                }
+            }
+        }
+        Ok(e)
+    }
 }
 
 impl Default for Params {
@@ -69,6 +119,7 @@ impl Default for Params {
             radio_max_readings: 20.0,
             rf_sensitivity: 0.5,
             search_memory_days: 30.0,
+            evidence: Evidence::ALL,
         }
     }
 }
@@ -76,7 +127,11 @@ impl Default for Params {
 impl Params {
     /// Detection probability of one search for this device.
     pub fn p_for(&self, mini: bool) -> f64 {
-        if mini { self.p_detect_mini } else { self.p_detect }
+        if mini {
+            self.p_detect_mini
+        } else {
+            self.p_detect
+        }
     }
 }
 
@@ -134,6 +189,7 @@ pub fn locate_all(inputs: &Inputs, p: &Params) -> Vec<Location> {
         .enumerate()
         .map(|(i, l)| (l.facility.as_str(), i))
         .collect();
+    let kernel = Kernel::learn(inputs, p);
     let ctx: Vec<FacilityContext> = inputs
         .layouts
         .iter()
@@ -146,7 +202,7 @@ pub fn locate_all(inputs: &Inputs, p: &Params) -> Vec<Location> {
         .filter(|(_, d)| !d.seized)
         .filter_map(|(i, d)| {
             let li = *by_fac.get(d.facility.as_str())?;
-            Some(locate(inputs, &ctx[li], li, i, p))
+            Some(locate(inputs, &ctx[li], li, i, p, &kernel))
         })
         .collect()
 }
@@ -223,18 +279,39 @@ fn normalised(mut v: Vec<f64>) -> Vec<f64> {
     v
 }
 
-fn locate(inputs: &Inputs, ctx: &FacilityContext, li: usize, di: usize, p: &Params) -> Location {
+fn locate(
+    inputs: &Inputs,
+    ctx: &FacilityContext,
+    li: usize,
+    di: usize,
+    p: &Params,
+    kernel: &Kernel,
+) -> Location {
     let layout = &inputs.layouts[li];
     let d = &inputs.devices[di];
     let mut reasons = Vec::new();
 
-    let (prior, users) = attribution(inputs, ctx, layout, d, p, &mut reasons);
-    let radio = radio(inputs, layout, d, p, &mut reasons);
+    let ev = p.evidence;
+    let (prior, users) = if ev.records {
+        attribution(inputs, ctx, layout, d, p, kernel, &mut reasons)
+    } else {
+        (ctx.prior.clone(), Vec::new())
+    };
+    let radio = if ev.radio {
+        radio(inputs, layout, d, p, &mut reasons)
+    } else {
+        vec![0.0; layout.zones.len()]
+    };
     let rf = ctx
         .rf
         .as_ref()
+        .filter(|_| ev.rf)
         .map(|det| rf_likelihood(layout, det, d, inputs.end_us, p, &mut reasons));
-    let searched = searches(inputs, ctx, layout, d, p, &mut reasons);
+    let searched = if ev.searches {
+        searches(inputs, ctx, layout, d, p, &mut reasons)
+    } else {
+        vec![1.0; layout.cells.len()]
+    };
 
     let mut log: Vec<f64> = (0..layout.cells.len())
         .map(|c| {
@@ -262,15 +339,18 @@ fn locate(inputs: &Inputs, ctx: &FacilityContext, li: usize, di: usize, p: &Para
     }
 }
 
-/// The attribution prior over cells, and the likely users.
-fn attribution(
-    inputs: &Inputs,
-    ctx: &FacilityContext,
-    layout: &Layout,
-    d: &Device,
-    p: &Params,
-    reasons: &mut Vec<String>,
-) -> (Vec<f64>, Vec<(String, f64)>) {
+/// An inmate the phone is attributed to.
+#[derive(Debug, Clone)]
+struct User {
+    inmate: String,
+    p: f64,
+    numbers: u32,
+    official: bool,
+    visitor: bool,
+}
+
+/// The likely users of a device from the overlap of its contacts with inmates' known contacts.
+fn users(inputs: &Inputs, d: &Device, p: &Params) -> Vec<User> {
     let mut score: HashMap<&str, (f64, u32, bool, bool)> = HashMap::new();
     for (peer, _) in &d.peers {
         let Some(holders) = inputs.records.contacts.get(peer) else {
@@ -298,61 +378,244 @@ fn attribution(
         }
     }
     let total: f64 = score.values().map(|s| s.0).sum::<f64>() + p.attribution_none;
-    let mut users: Vec<(String, f64, u32, bool, bool)> = score
+    let mut users: Vec<User> = score
         .iter()
-        .map(|(i, s)| ((*i).to_owned(), s.0 / total, s.1, s.2, s.3))
+        .map(|(i, s)| User {
+            inmate: (*i).to_owned(),
+            p: s.0 / total,
+            numbers: s.1,
+            official: s.2,
+            visitor: s.3,
+        })
         .collect();
-    users.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut prior: Vec<f64> = ctx.prior.clone();
-    let attributed: f64 = users.iter().map(|u| u.1).sum();
-    prior.iter_mut().for_each(|x| *x *= 1.0 - attributed);
-    for (inmate, pu, n, official, visitor) in users.iter().take(8) {
-        let Some((zone, cell, since)) = inputs
+    users.sort_by(|a, b| b.p.total_cmp(&a.p).then(a.inmate.cmp(&b.inmate)));
+    users
+}
+
+/// Where a user's phone is, relative to the cells the registry gave him while the phone was
+/// in use: his current cell, his earlier cells, elsewhere in those wings, or anywhere.
+/// The shares are learned from recorded seizures ([`Kernel::learn`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Kernel {
+    /// In the cell he occupies at the end of the period.
+    pub current: f64,
+    /// In a cell he occupied earlier in the period.
+    pub earlier: f64,
+    /// Elsewhere in the wings of those cells.
+    pub wing: f64,
+    /// Anywhere in the facility.
+    pub elsewhere: f64,
+    /// Seizures it was learned from.
+    pub seizures: usize,
+}
+
+/// Before any seizure is recorded: most phones stay where their user sleeps.
+const KERNEL_PRIOR: Kernel = Kernel {
+    current: 0.5,
+    earlier: 0.2,
+    wing: 0.2,
+    elsewhere: 0.1,
+    seizures: 0,
+};
+
+/// Weight of [`KERNEL_PRIOR`], in seizures.
+const KERNEL_PRIOR_STRENGTH: f64 = 10.0;
+
+impl Kernel {
+    /// Learns the shares from the seizures of attributed devices: where, relative to the
+    /// attributed user's registry history, was the phone found? (Add-`KERNEL_PRIOR` smoothing.)
+    pub fn learn(inputs: &Inputs, p: &Params) -> Kernel {
+        let mut n = [0.0f64; 4];
+        let mut count = 0;
+        let layouts: HashMap<&str, &Layout> = inputs
+            .layouts
+            .iter()
+            .map(|l| (l.facility.as_str(), l))
+            .collect();
+        for s in &inputs.seizures {
+            let d = &inputs.devices[s.device];
+            let (Some(cell), Some(layout)) = (&s.cell, layouts.get(s.facility.as_str())) else {
+                continue;
+            };
+            let Some(u) = users(inputs, d, p)
+                .into_iter()
+                .next()
+                .filter(|u| u.p >= 0.3)
+            else {
+                continue;
+            };
+            let Some(h) = History::of(inputs, &d.facility, &u.inmate, d.first_us, s.day) else {
+                continue;
+            };
+            let zone_of: HashMap<&str, usize> = layout
+                .cells
+                .iter()
+                .map(|c| (c.no.as_str(), c.zone))
+                .collect();
+            let k = if h.current == *cell {
+                0
+            } else if h.earlier.iter().any(|e| e.0 == *cell) {
+                1
+            } else if zone_of
+                .get(cell.as_str())
+                .is_some_and(|z| h.cells().any(|c| zone_of.get(c) == Some(z)))
+            {
+                2
+            } else {
+                3
+            };
+            n[k] += 1.0;
+            count += 1;
+        }
+        let w = KERNEL_PRIOR_STRENGTH;
+        let t = count as f64 + w;
+        Kernel {
+            current: (n[0] + w * KERNEL_PRIOR.current) / t,
+            earlier: (n[1] + w * KERNEL_PRIOR.earlier) / t,
+            wing: (n[2] + w * KERNEL_PRIOR.wing) / t,
+            elsewhere: (n[3] + w * KERNEL_PRIOR.elsewhere) / t,
+            seizures: count,
+        }
+    }
+
+    /// In words.
+    pub fn words(&self) -> String {
+        format!(
+            "a user's phone is in his current cell {:.2}, in a cell he left during the period {:.2}, elsewhere in those wings {:.2}, anywhere {:.2} (learned from {} recorded seizures)",
+            self.current, self.earlier, self.wing, self.elsewhere, self.seizures
+        )
+    }
+}
+
+/// The cells a user occupied while a phone was in use.
+struct History {
+    current: String,
+    /// Earlier cells with the days spent there.
+    earlier: Vec<(String, i32)>,
+}
+
+impl History {
+    fn of(inputs: &Inputs, fac: &str, inmate: &str, first_us: i64, end: Date) -> Option<History> {
+        let rows = inputs
             .records
-            .current_cell
-            .get(&(d.facility.clone(), inmate.clone()))
-        else {
-            // The registry does not place him on the plan day: his share stays spread.
+            .history
+            .get(&(fac.to_owned(), inmate.to_owned()))?;
+        let start = crate::inputs::day_of(first_us).unwrap_or(end).min(end);
+        let current = rows.iter().rev().find(|a| a.from <= end)?;
+        let mut earlier: Vec<(String, i32)> = Vec::new();
+        for a in rows {
+            if a.from > end || std::ptr::eq(a, current) {
+                continue;
+            }
+            let to = a.to.unwrap_or(end).min(end);
+            if to < start {
+                continue;
+            }
+            let days = (to - a.from.max(start)).get_days() + 1;
+            if a.cell == current.cell {
+                continue;
+            }
+            match earlier.iter_mut().find(|e| e.0 == a.cell) {
+                Some(e) => e.1 += days.max(1),
+                None => earlier.push((a.cell.clone(), days.max(1))),
+            }
+        }
+        Some(History {
+            current: current.cell.clone(),
+            earlier,
+        })
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.current.as_str()).chain(self.earlier.iter().map(|e| e.0.as_str()))
+    }
+}
+
+/// The attribution prior over cells, and the likely users.
+fn attribution(
+    inputs: &Inputs,
+    ctx: &FacilityContext,
+    layout: &Layout,
+    d: &Device,
+    p: &Params,
+    kernel: &Kernel,
+    reasons: &mut Vec<String>,
+) -> (Vec<f64>, Vec<(String, f64)>) {
+    let users = users(inputs, d, p);
+    let mut prior: Vec<f64> = ctx.prior.clone();
+    let attributed: f64 = users.iter().map(|u| u.p).sum();
+    prior.iter_mut().for_each(|x| *x *= 1.0 - attributed);
+    let spread = |prior: &mut Vec<f64>, cells: &[usize], mass: f64| {
+        let total: f64 = cells.iter().map(|&c| ctx.prior[c]).sum();
+        if total > 0.0 {
+            for &c in cells {
+                prior[c] += mass * ctx.prior[c] / total;
+            }
+        }
+    };
+    for u in users.iter().take(8) {
+        let pu = u.p;
+        let history = History::of(inputs, &d.facility, &u.inmate, d.first_us, inputs.plan_day);
+        let Some(h) = history else {
+            // The registry does not place him: his share stays spread over the facility.
             for (x, q) in prior.iter_mut().zip(&ctx.prior) {
                 *x += pu * q;
             }
             continue;
         };
-        let own = ctx.cell_index.get(cell).copied();
-        let wing: &[usize] = ctx
-            .zone_index
-            .get(zone)
-            .map(|&z| ctx.zone_cells[z].as_slice())
-            .or_else(|| own.map(|c| &ctx.zone_cells[layout.cells[c].zone][..]))
-            .unwrap_or(&[]);
-        let others: Vec<usize> = wing.iter().copied().filter(|&c| Some(c) != own).collect();
-        match own {
-            Some(c) => prior[c] += pu * p.in_own_cell,
-            None => {}
+        let cur = ctx.cell_index.get(&h.current).copied();
+        let earlier: Vec<(usize, i32)> = h
+            .earlier
+            .iter()
+            .filter_map(|(c, n)| ctx.cell_index.get(c).map(|&i| (i, *n)))
+            .collect();
+        let own: Vec<usize> = cur.into_iter().chain(earlier.iter().map(|e| e.0)).collect();
+        let mut wings: Vec<usize> = own.iter().map(|&c| layout.cells[c].zone).collect();
+        wings.sort_unstable();
+        wings.dedup();
+        let wing_cells: Vec<usize> = wings
+            .iter()
+            .flat_map(|&z| ctx.zone_cells[z].iter().copied())
+            .filter(|c| !own.contains(c))
+            .collect();
+        let all: Vec<usize> = (0..layout.cells.len()).collect();
+        let parts = [
+            (kernel.current, cur.is_some()),
+            (kernel.earlier, !earlier.is_empty()),
+            (kernel.wing, !wing_cells.is_empty()),
+            (kernel.elsewhere, true),
+        ];
+        let norm: f64 = parts.iter().filter(|x| x.1).map(|x| x.0).sum();
+        if let Some(c) = cur {
+            prior[c] += pu * kernel.current / norm;
         }
-        let rest = if own.is_some() {
-            1.0 - p.in_own_cell
-        } else {
-            1.0
-        };
-        if others.is_empty() {
-            for (x, q) in prior.iter_mut().zip(&ctx.prior) {
-                *x += pu * rest * q;
-            }
-        } else {
-            let mass: f64 = others.iter().map(|&c| ctx.prior[c]).sum();
-            for &c in &others {
-                prior[c] += pu * rest * ctx.prior[c] / mass.max(1e-12);
-            }
+        let days: i32 = earlier.iter().map(|e| e.1).sum();
+        for &(c, n) in &earlier {
+            prior[c] += pu * kernel.earlier / norm * f64::from(n) / f64::from(days.max(1));
         }
-        if *pu >= 0.05 {
-            let via = match (official, visitor) {
+        spread(&mut prior, &wing_cells, pu * kernel.wing / norm);
+        spread(&mut prior, &all, pu * kernel.elsewhere / norm);
+        if pu >= 0.05 {
+            let via = match (u.official, u.visitor) {
                 (true, true) => "the official telephone and visitors' declared phones",
                 (true, false) => "the official telephone",
                 _ => "visitors' declared phones",
             };
+            let moves = if h.earlier.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (earlier in the period: {})",
+                    h.earlier
+                        .iter()
+                        .map(|e| e.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             reasons.push(format!(
-                "prison records: {n} of its contact numbers are known contacts of inmate {inmate} ({via}); he is its user with probability {pu:.2} and has been in cell {cell} (zone {zone}) since {since}"
+                "prison records: {} of its contact numbers are known contacts of inmate {} ({via}); he is its user with probability {pu:.2}; the registry has him in cell {}{moves}",
+                u.numbers, u.inmate, h.current
             ));
         }
     }
@@ -361,10 +624,12 @@ fn attribution(
             "prison records: none of its contact numbers is known to the official telephone or the visits desk"
                 .into(),
         );
+    } else {
+        reasons.push(format!("placement model: {}", kernel.words()));
     }
     (
         normalised(prior),
-        users.into_iter().map(|u| (u.0, u.1)).collect(),
+        users.into_iter().map(|u| (u.inmate, u.p)).collect(),
     )
 }
 
@@ -550,9 +815,7 @@ fn searches(
     let pd = p.p_for(d.mini);
     let mut n = 0;
     for s in inputs.searches.iter().filter(|s| s.facility == d.facility) {
-        let age = (inputs.plan_day - s.day)
-            .get_days()
-            .max(0);
+        let age = (inputs.plan_day - s.day).get_days().max(0);
         let weight = pd * (-(f64::from(age)) / p.search_memory_days).exp();
         let cells: Vec<usize> = match &s.cell {
             Some(c) => ctx.cell_index.get(c).copied().into_iter().collect(),
@@ -573,4 +836,183 @@ fn searches(
         ));
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+    use crate::inputs::Assignment;
+
+    fn with_user(inputs: &mut Inputs, number: u64, inmate: &str, cells: &[(&str, &str)]) {
+        inputs.records.contacts.entry(number).or_default().push((
+            "F".into(),
+            inmate.into(),
+            Source::OfficialPhone,
+        ));
+        let rows = cells
+            .iter()
+            .enumerate()
+            .map(|(i, (from, cell))| Assignment {
+                from: from.parse().unwrap(),
+                to: cells
+                    .get(i + 1)
+                    .map(|n| n.0.parse::<Date>().unwrap().yesterday().unwrap()),
+                zone: cell[..2].to_owned(),
+                cell: (*cell).to_owned(),
+            })
+            .collect();
+        inputs
+            .records
+            .history
+            .insert(("F".into(), inmate.into()), rows);
+    }
+
+    #[test]
+    fn no_evidence_names_no_cell() {
+        let inputs = fixture::inputs(
+            vec![fixture::layout("F", 2, 10)],
+            vec![fixture::device("A", "F", 0.9, false)],
+        );
+        let locs = locate_all(&inputs, &Params::default());
+        let l = &locs[0];
+        assert!((l.cells.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(l.cells.iter().all(|&c| (c - 0.05).abs() < 1e-9));
+        let words = l.words(&inputs.layouts[0]);
+        assert!(words.contains("does not single out"), "{words}");
+    }
+
+    #[test]
+    fn records_attribute_the_phone_to_its_user_and_his_cell() {
+        let mut inputs = fixture::inputs(
+            vec![fixture::layout("F", 2, 10)],
+            vec![fixture::device("A", "F", 0.9, false)],
+        );
+        inputs.devices[0].peers = vec![(33_612_345_678, 12), (33_698_765_432, 3)];
+        with_user(&mut inputs, 33_612_345_678, "I1", &[("2026-01-01", "Z1-3")]);
+        with_user(&mut inputs, 33_698_765_432, "I1", &[("2026-01-01", "Z1-3")]);
+        let l = &locate_all(&inputs, &Params::default())[0];
+        let best = l
+            .cells
+            .iter()
+            .copied()
+            .enumerate()
+            .fold((0, 0.0), |a, x| if x.1 > a.1 { x } else { a });
+        assert_eq!(inputs.layouts[0].cells[best.0].no, "Z1-3");
+        assert!(l.zones[1] > 0.75, "{:?}", l.zones);
+        assert_eq!(l.users[0].0, "I1");
+        assert!(
+            l.reasons.iter().any(|r| r.contains("inmate I1")),
+            "{:?}",
+            l.reasons
+        );
+    }
+
+    #[test]
+    fn a_cell_left_during_the_period_keeps_a_share() {
+        let mut inputs = fixture::inputs(
+            vec![fixture::layout("F", 2, 10)],
+            vec![fixture::device("A", "F", 0.9, false)],
+        );
+        inputs.devices[0].peers = vec![(1, 1), (2, 1)];
+        with_user(
+            &mut inputs,
+            1,
+            "I1",
+            &[("2026-01-01", "Z0-2"), ("2026-03-01", "Z1-5")],
+        );
+        with_user(
+            &mut inputs,
+            2,
+            "I1",
+            &[("2026-01-01", "Z0-2"), ("2026-03-01", "Z1-5")],
+        );
+        let l = &locate_all(&inputs, &Params::default())[0];
+        let idx = inputs.layouts[0].cell_index();
+        let (now, before, other) = (
+            l.cells[idx["Z1-5"]],
+            l.cells[idx["Z0-2"]],
+            l.cells[idx["Z0-7"]],
+        );
+        assert!(now > before && before > other, "{now} {before} {other}");
+    }
+
+    #[test]
+    fn an_unsuccessful_search_lowers_the_cell() {
+        let mut inputs = fixture::inputs(
+            vec![fixture::layout("F", 1, 4)],
+            vec![fixture::device("A", "F", 0.9, false)],
+        );
+        inputs.searches.push(crate::inputs::Search {
+            id: "S1".into(),
+            facility: "F".into(),
+            zone: "Z0".into(),
+            cell: Some("Z0-1".into()),
+            day: inputs.plan_day.yesterday().unwrap(),
+            found: false,
+        });
+        let l = &locate_all(&inputs, &Params::default())[0];
+        // Bayes: 0.25 (1 − 0.6 e^(−1/30)) / (1 − 0.25 · 0.6 e^(−1/30)).
+        let w = 0.6 * (-1.0f64 / 30.0).exp();
+        let expected = 0.25 * (1.0 - w) / (1.0 - 0.25 * w);
+        assert!(
+            (l.cells[1] - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            l.cells[1]
+        );
+    }
+
+    #[test]
+    fn rf_coincidences_point_to_the_zone() {
+        let mut inputs = fixture::inputs(
+            vec![fixture::layout("F", 3, 5)],
+            vec![fixture::device("A", "F", 0.9, false)],
+        );
+        let t0 = inputs.end_us - 10 * 86_400_000_000;
+        let times: Vec<i64> = (0..40).map(|k| t0 + k * 3_600_000_000).collect();
+        inputs.devices[0].times = times.iter().map(|&t| (t, Some(Radio::G2))).collect();
+        inputs.rf_facilities.insert("F".into());
+        // Zone Z2 hears half of them two seconds later; Z0 has unrelated detections.
+        let z2: Vec<(i64, String)> = times
+            .iter()
+            .step_by(2)
+            .map(|&t| (t + 2_000_000, "GSM900".into()))
+            .collect();
+        let z0: Vec<(i64, String)> = (0..40)
+            .map(|k| (t0 + k * 3_600_000_000 + 1_800_000_000, "GSM900".into()))
+            .collect();
+        inputs.rf.insert(("F".into(), "Z2".into()), z2);
+        inputs.rf.insert(("F".into(), "Z0".into()), z0);
+        let l = &locate_all(&inputs, &Params::default())[0];
+        assert!(l.zones[2] > 0.99, "{:?}", l.zones);
+        assert!(
+            l.reasons
+                .iter()
+                .any(|r| r.contains("zone Z2 heard 20 of its 40")),
+            "{:?}",
+            l.reasons
+        );
+    }
+
+    #[test]
+    fn timing_advance_follows_the_radio_quantisation() {
+        assert_eq!(ta_likelihood(100.0, 78.12, 1), 0.8);
+        assert_eq!(ta_likelihood(100.0, 78.12, 2), 0.1);
+        assert_eq!(ta_likelihood(100.0, 78.12, 0), 0.1);
+        assert_eq!(ta_likelihood(100.0, 78.12, 5), 0.002);
+    }
+
+    #[test]
+    fn evidence_lists_parse() {
+        assert_eq!(
+            Evidence::parse("radio,rf,records,searches"),
+            Ok(Evidence::ALL)
+        );
+        assert!(!Evidence::parse("radio").unwrap().records);
+        assert!(
+            Evidence::parse("radio,magic")
+                .unwrap_err()
+                .contains("magic")
+        );
+    }
 }

@@ -311,3 +311,165 @@ pub const PLAN_HEADER: [&str; 6] = [
     "expected_finds",
     "target_devices",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    /// A location putting all of a device's mass on one cell.
+    fn at(device: usize, layout: usize, cells: usize, cell: usize) -> Location {
+        let mut v = vec![0.0; cells];
+        v[cell] = 1.0;
+        Location {
+            device,
+            layout,
+            zones: vec![1.0],
+            cells: v,
+            users: Vec::new(),
+            reasons: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn searches_go_where_phones_are_and_returns_diminish() {
+        let inputs = fixture::inputs(
+            vec![fixture::layout("F", 1, 10)],
+            vec![
+                fixture::device("A", "F", 1.0, false),
+                fixture::device("B", "F", 1.0, false),
+                fixture::device("C", "F", 0.5, false),
+            ],
+        );
+        // Two phones in cell 3, a likely one in cell 7.
+        let locs = vec![at(0, 0, 10, 3), at(1, 0, 10, 3), at(2, 0, 10, 7)];
+        let p = Params::default();
+        let b = Budget {
+            searches: 3,
+            ..Budget::default()
+        };
+        let plan = plan(&inputs, &locs, &p, &b);
+        assert_eq!(plan.searches, 3);
+        let cell3 = plan.rows.iter().find(|r| r.cell_no == "Z0-3").unwrap();
+        let cell7 = plan.rows.iter().find(|r| r.cell_no == "Z0-7").unwrap();
+        // Cell 3: 1.2 then 0.48 (second search); cell 7: 0.3. Budget 3 → 3, 3, 7.
+        assert_eq!(cell3.searches, 2);
+        assert_eq!(cell7.searches, 1);
+        assert!((cell3.expected_finds - (1.2 + 0.48)).abs() < 1e-9);
+        assert!((plan.expected_finds - 1.98).abs() < 1e-9);
+        assert_eq!(cell3.target_devices, "A|B");
+    }
+
+    #[test]
+    fn caps_on_facilities_and_teams_hold() {
+        let layouts = vec![
+            fixture::layout("F1", 1, 5),
+            fixture::layout("F2", 1, 5),
+            fixture::layout("F3", 1, 5),
+        ];
+        let devices: Vec<_> = (0..15)
+            .map(|i| {
+                fixture::device(
+                    &format!("D{i}"),
+                    &format!("F{}", i / 5 + 1),
+                    0.9,
+                    i % 2 == 0,
+                )
+            })
+            .collect();
+        let locs: Vec<Location> = (0..15).map(|i| at(i, i / 5, 5, i % 5)).collect();
+        let inputs = fixture::inputs(layouts, devices);
+        let b = Budget {
+            searches: 100,
+            max_facilities: 2,
+            per_facility_per_day: 4,
+            days: 1,
+            max_per_cell: 1,
+        };
+        let plan = plan(&inputs, &locs, &Params::default(), &b);
+        assert_eq!(plan.facilities, 2);
+        assert_eq!(plan.searches, 8);
+        for f in ["F1", "F2", "F3"] {
+            let n: u32 = plan
+                .rows
+                .iter()
+                .filter(|r| r.facility_id == f)
+                .map(|r| r.searches)
+                .sum();
+            assert!(n <= 4, "{f}: {n}");
+        }
+    }
+
+    #[test]
+    fn diffuse_beliefs_become_a_zone_row() {
+        // One device spread evenly over zone Z1's 10 cells: no cell stands out.
+        let inputs = fixture::inputs(
+            vec![fixture::layout("F", 2, 10)],
+            vec![fixture::device("A", "F", 1.0, false); 4],
+        );
+        let spread = |d| {
+            let mut v = vec![0.0; 20];
+            v[10..].iter_mut().for_each(|x| *x = 0.1);
+            Location {
+                device: d,
+                layout: 0,
+                zones: vec![0.0, 1.0],
+                cells: v,
+                users: Vec::new(),
+                reasons: Vec::new(),
+            }
+        };
+        let locs: Vec<_> = (0..4).map(spread).collect();
+        let b = Budget {
+            searches: 5,
+            ..Budget::default()
+        };
+        let plan = plan(&inputs, &locs, &Params::default(), &b);
+        assert_eq!(plan.rows.len(), 1, "{:?}", plan.rows);
+        let r = &plan.rows[0];
+        assert_eq!(
+            (r.zone_id.as_str(), r.cell_no.as_str(), r.searches),
+            ("Z1", "", 5)
+        );
+        assert!((r.expected_finds - 5.0 * 0.4 * 0.6).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plan_never_exceeds_its_limits(
+            masses in proptest::collection::vec((0usize..3, 0usize..6, 0.0f64..1.0, proptest::bool::ANY), 0..40),
+            searches in 0u32..60,
+            max_facilities in 1usize..4,
+            cap in 1u32..10,
+            per_cell in 1u32..4,
+        ) {
+            let layouts = (0..3).map(|f| fixture::layout(&format!("F{f}"), 2, 3)).collect();
+            let devices: Vec<_> = masses
+                .iter()
+                .enumerate()
+                .map(|(i, m)| fixture::device(&format!("D{i}"), &format!("F{}", m.0), m.2, m.3))
+                .collect();
+            let locs: Vec<Location> = masses
+                .iter()
+                .enumerate()
+                .map(|(i, m)| at(i, m.0, 6, m.1))
+                .collect();
+            let inputs = fixture::inputs(layouts, devices);
+            let b = Budget { searches, max_facilities, per_facility_per_day: cap, days: 1, max_per_cell: per_cell };
+            let plan = plan(&inputs, &locs, &Params::default(), &b);
+            let total: u32 = plan.rows.iter().map(|r| r.searches).sum();
+            proptest::prop_assert_eq!(total, plan.searches);
+            proptest::prop_assert!(plan.searches <= searches);
+            proptest::prop_assert!(plan.facilities <= max_facilities);
+            for f in 0..3 {
+                let n: u32 = plan.rows.iter().filter(|r| r.facility_id == format!("F{f}")).map(|r| r.searches).sum();
+                proptest::prop_assert!(n <= cap);
+            }
+            for r in plan.rows.iter().filter(|r| !r.cell_no.is_empty()) {
+                proptest::prop_assert!(r.searches <= per_cell);
+            }
+            let phones: f64 = masses.iter().map(|m| m.2).sum();
+            proptest::prop_assert!(plan.expected_finds <= phones + 1e-9);
+        }
+    }
+}

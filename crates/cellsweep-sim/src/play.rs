@@ -118,7 +118,10 @@ pub fn play(sim: &Path, plan: &[Planned], how: &Play, earlier: &[&Path]) -> Resu
                 .cloned()
                 .unwrap_or_default();
             all.shuffle(&mut rng);
-            all.into_iter().cycle().take(row.searches as usize).collect()
+            all.into_iter()
+                .cycle()
+                .take(row.searches as usize)
+                .collect()
         } else {
             vec![row.cell.clone(); row.searches as usize]
         };

@@ -76,6 +76,9 @@ pub(crate) struct SearchModelArgs {
     /// The same for mini phones (smaller, better hidden).
     #[arg(long, default_value_t = 0.35)]
     pub(crate) p_detect_mini: f64,
+    /// Evidence to fuse, any of radio, rf, records, searches (to see what each contributes).
+    #[arg(long, default_value = "radio,rf,records,searches", value_name = "LIST")]
+    pub(crate) evidence: String,
 }
 
 /// Budget limits shared by `plan` and `evaluate plan`.
@@ -125,6 +128,10 @@ pub(crate) struct PlanArgs {
     /// Devices below this detection probability are not planned for.
     #[arg(long, default_value_t = 0.05)]
     pub(crate) min_probability: f64,
+    /// Also write every located device's most likely zone and cell:
+    /// `device_id,facility_id,probability,zone_id,zone_probability,cell_no,cell_probability,user,user_probability`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) locations: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

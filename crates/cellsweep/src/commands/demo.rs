@@ -6,9 +6,12 @@
 //! 4. ingest the operators' deliveries (tower dumps and traffic data, CSV, XML and Parquet),
 //!    with rows in = accepted + quarantined for each file;
 //! 5. show what the workspace holds and decode a few identifiers from it;
-//! 6. detect contraband devices and print the top candidates per facility with their evidence.
+//! 6. detect contraband devices and print the top candidates per facility with their evidence;
+//! 7. plan searches, have the simulated search teams carry them out, record the outcomes, and
+//!    plan again, for a few rounds, with the cumulative finds.
 //!
-//! It grows with every capability; nothing in it reads the simulation's `truth/`.
+//! It grows with every capability; nothing in it reads the simulation's `truth/`, except the
+//! simulated search teams of step 7 (they search real cells where the phones really are).
 
 use std::io::Write;
 use std::path::Path;
@@ -117,6 +120,14 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
     detect_and_show(&ws, out)?;
 
     writeln!(out)?;
+    writeln!(
+        out,
+        "== 7. plan searches, carry them out, learn from the outcomes, plan again =="
+    )?;
+    let mut ws = ws;
+    plan_rounds(&mut ws, &sim_dir, root, out)?;
+
+    writeln!(out)?;
     writeln!(out, "== next ==")?;
     match &args.keep {
         Some(dir) => writeln!(
@@ -132,6 +143,99 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
         )?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Search rounds, and searches per round.
+const ROUNDS: u32 = 3;
+const SEARCHES_PER_ROUND: u32 = 20;
+
+/// Plan → searches (played against the simulation) → outcomes recorded → plan again.
+fn plan_rounds(
+    ws: &mut Workspace,
+    sim_dir: &Path,
+    root: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let engine = cellsweep_query::Engine::local()?;
+    let params = cellsweep_plan::Params::default();
+    let budget = cellsweep_plan::Budget {
+        searches: SEARCHES_PER_ROUND,
+        per_facility_per_day: SEARCHES_PER_ROUND,
+        ..cellsweep_plan::Budget::default()
+    };
+    let dir = root.join("rounds");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut outcomes: Vec<std::path::PathBuf> = Vec::new();
+    let mut found_total = 0;
+    for round in 1..=ROUNDS {
+        let inputs = cellsweep_plan::load(ws, &engine, cellsweep_plan::Load::default())?;
+        let locs = cellsweep_plan::locate_all(&inputs, &params);
+        let plan = cellsweep_plan::plan(&inputs, &locs, &params, &budget);
+        let plan_path = dir.join(format!("plan-{round}.csv"));
+        cellsweep_plan::planner::write_csv(&plan_path, &plan)?;
+        let planned: Vec<cellsweep_sim::play::Planned> = plan
+            .rows
+            .iter()
+            .map(|r| cellsweep_sim::play::Planned {
+                facility: r.facility_id.clone(),
+                zone: r.zone_id.clone(),
+                cell: r.cell_no.clone(),
+                searches: r.searches,
+            })
+            .collect();
+        let day = inputs
+            .plan_day
+            .checked_add(jiff::Span::new().days(i64::from(round - 1)))
+            .unwrap_or(inputs.plan_day);
+        let earlier: Vec<&Path> = outcomes.iter().map(|p| p.as_path()).collect();
+        let played = cellsweep_sim::play::play(
+            sim_dir,
+            &planned,
+            &cellsweep_sim::play::Play {
+                p_detect: params.p_detect,
+                p_detect_mini: params.p_detect_mini,
+                seed: SEED,
+                round,
+                date: day.to_string(),
+            },
+            &earlier,
+        )?;
+        let outcome_path = dir.join(format!("outcomes-{round}.csv"));
+        std::fs::write(&outcome_path, &played.csv)
+            .with_context(|| format!("cannot write `{}`", outcome_path.display()))?;
+        let req = ImportRequest {
+            request_ref: Some(format!("plan-{round}")),
+            ..request(Kind::Searches, &outcome_path)
+        };
+        cellsweep_ref::import_searches(ws, &req).context("cannot record the outcomes")?;
+        outcomes.push(outcome_path);
+        found_total += played.found;
+        writeln!(
+            out,
+            "round {round} ({day}): {} searches in {} facilities, {} expected finds; found {} phones (cumulative {found_total})",
+            plan.searches,
+            plan.facilities,
+            format_args!("{:.1}", plan.expected_finds),
+            played.found
+        )?;
+        if round == 1 {
+            if let Some(loc) = locs.first() {
+                let d = &inputs.devices[loc.device];
+                writeln!(
+                    out,
+                    "  e.g. device {}: {}",
+                    d.id,
+                    loc.words(&inputs.layouts[loc.layout])
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "plans and outcomes in {}; each round's unsuccessful searches lowered their cells and seized devices left the plans",
+        dir.display()
+    )?;
+    Ok(())
 }
 
 /// Candidates shown per facility.

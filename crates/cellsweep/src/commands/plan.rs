@@ -17,15 +17,21 @@ use crate::commands::refdata::open;
 use crate::output;
 
 fn params(m: &SearchModelArgs) -> anyhow::Result<Params> {
-    for (name, v) in [("--p-detect", m.p_detect), ("--p-detect-mini", m.p_detect_mini)] {
+    for (name, v) in [
+        ("--p-detect", m.p_detect),
+        ("--p-detect-mini", m.p_detect_mini),
+    ] {
         anyhow::ensure!(
             v > 0.0 && v <= 1.0,
             "{name} {v}: a detection probability is in (0, 1]"
         );
     }
+    let evidence = cellsweep_plan::Evidence::parse(&m.evidence)
+        .map_err(|e| anyhow::anyhow!("--evidence: {e}"))?;
     Ok(Params {
         p_detect: m.p_detect,
         p_detect_mini: m.p_detect_mini,
+        evidence,
         ..Params::default()
     })
 }
@@ -129,6 +135,9 @@ pub(crate) fn plan(args: &PlanArgs, out: &mut dyn Write) -> anyhow::Result<ExitC
     let locs = cellsweep_plan::locate_all(&inputs, &p);
     let plan = cellsweep_plan::plan(&inputs, &locs, &p, &b);
     cellsweep_plan::planner::write_csv(&args.out, &plan)?;
+    if let Some(path) = &args.locations {
+        write_locations(path, &inputs, &locs)?;
+    }
     let seized = inputs.devices.iter().filter(|d| d.seized).count();
     writeln!(
         out,
@@ -154,13 +163,133 @@ pub(crate) fn plan(args: &PlanArgs, out: &mut dyn Write) -> anyhow::Result<ExitC
     )?;
     writeln!(out, "plan day            {}", inputs.plan_day)?;
     writeln!(out, "written             {}", args.out.display())?;
-    writeln!(out, "elapsed             {:.1} s", t0.elapsed().as_secs_f64())?;
+    writeln!(
+        out,
+        "elapsed             {:.1} s",
+        t0.elapsed().as_secs_f64()
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
+fn write_locations(
+    path: &std::path::Path,
+    inputs: &cellsweep_plan::Inputs,
+    locs: &[cellsweep_plan::Location],
+) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_path(path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    w.write_record([
+        "device_id",
+        "facility_id",
+        "probability",
+        "zone_id",
+        "zone_probability",
+        "cell_no",
+        "cell_probability",
+        "user",
+        "user_probability",
+    ])?;
+    let best = |v: &[f64]| {
+        v.iter()
+            .copied()
+            .enumerate()
+            .fold((0, f64::MIN), |a, (i, x)| if x > a.1 { (i, x) } else { a })
+    };
+    for l in locs {
+        let d = &inputs.devices[l.device];
+        let layout = &inputs.layouts[l.layout];
+        let (z, pz) = best(&l.zones);
+        let (c, pc) = best(&l.cells);
+        let (user, pu) = l
+            .users
+            .first()
+            .map(|u| (u.0.as_str(), format!("{:.4}", u.1)))
+            .unwrap_or(("", String::new()));
+        w.write_record([
+            d.id.as_str(),
+            d.facility.as_str(),
+            &format!("{:.4}", d.probability),
+            layout.zones[z].id.as_str(),
+            &format!("{pz:.4}"),
+            layout.cells[c].no.as_str(),
+            &format!("{pc:.4}"),
+            user,
+            &pu,
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 pub(crate) fn record(args: &OutcomesRecordArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let _ = (args, out);
-    anyhow::bail!("outcomes record: waiting for the searches importer")
+    let mut ws = open(&args.workspace)?;
+    let region =
+        crate::settings::region(&crate::cli::RegionArg { region: None }, Some(ws.config()))?;
+    let req = cellsweep_ref::ImportRequest {
+        kind: cellsweep_ref::Kind::Searches,
+        path: args.file.clone(),
+        format: None,
+        request_ref: args.plan_ref.clone(),
+        replace: false,
+        region,
+    };
+    let added = cellsweep_ref::import_searches(&mut ws, &req)
+        .with_context(|| format!("cannot record outcomes from `{}`", args.file.display()))?;
+    let (searches, seizures) = (added.searches.len(), added.seizures.len());
+    crate::commands::refdata::report(&ws, &req, added.outcome, out)?;
+    if searches == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let empty: i64 = ws.conn().query_row(
+        &format!(
+            "SELECT count(*) FROM searches WHERE found = 0 AND id IN ({})",
+            added
+                .searches
+                .iter()
+                .map(|s| format!("'{}'", s.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        [],
+        |r| r.get(0),
+    )?;
+    writeln!(
+        out,
+        "outcomes            {searches} searches: {seizures} devices seized, {empty} searches found nothing"
+    )?;
+    // What the seizures confirm, against the last detection run.
+    let engine = Engine::local()?;
+    match cellsweep_plan::load(
+        &ws,
+        &engine,
+        Load {
+            min_probability: 0.0,
+            ..Load::default()
+        },
+    ) {
+        Ok(inputs) => {
+            let confirmed: Vec<_> = inputs.devices.iter().filter(|d| d.seized).collect();
+            writeln!(
+                out,
+                "beliefs             {} scored devices are now confirmed seized and leave the plans; {} unsuccessful searches lower their places' probabilities",
+                confirmed.len(),
+                empty
+            )?;
+            for d in confirmed.iter().take(10) {
+                writeln!(
+                    out,
+                    "  seized: device {} in {} (detection probability {:.2})",
+                    d.id, d.facility, d.probability
+                )?;
+            }
+            writeln!(
+                out,
+                "next                `cellsweep detect` recalibrates on the seizures; `cellsweep plan` plans with the new beliefs"
+            )?;
+        }
+        Err(e) => output::note(&format!("beliefs are updated at the next plan ({e})")),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn play(args: &PlaySearchesArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
@@ -226,7 +355,11 @@ pub(crate) fn evaluate(args: &EvaluatePlanArgs, out: &mut dyn Write) -> anyhow::
     let rows = read_plan(&args.plan)?;
     let r = cellsweep_plan::evaluate::evaluate(&layout, &hidden, &rows, args.p_detect, &b);
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
-    writeln!(out, "phones hidden       {} in {} prison cells", r.phones, r.cells)?;
+    writeln!(
+        out,
+        "phones hidden       {} in {} prison cells",
+        r.phones, r.cells
+    )?;
     writeln!(out, "searches            {}", r.searches)?;
     writeln!(out, "p_detect            {}", args.p_detect)?;
     writeln!(out, "plan expected       {:.2}", r.plan)?;

@@ -43,6 +43,16 @@ pub(crate) fn import_one(
 ) -> anyhow::Result<()> {
     let outcome = cellsweep_ref::import(ws, req)
         .with_context(|| format!("cannot import `{}` as {}", req.path.display(), req.kind))?;
+    report(ws, req, outcome, out)
+}
+
+/// Prints what an import did; shared with `outcomes record`.
+pub(crate) fn report(
+    ws: &Workspace,
+    req: &ImportRequest,
+    outcome: ImportOutcome,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     match outcome {
         ImportOutcome::AlreadyImported(s) => {
             writeln!(

@@ -20,8 +20,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   if [ "$profile" = release ]; then cargo build --release --quiet -p cellsweep; else cargo build --quiet -p cellsweep; fi
 fi
 dir_profile=$([ "$profile" = release ] && echo release || echo debug)
-bin="$(pwd)/${CARGO_TARGET_DIR:-target}/$dir_profile/cellsweep"
-[ -x "$bin" ] || bin="${CARGO_TARGET_DIR}/$dir_profile/cellsweep"
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
+bin="$target/$dir_profile/cellsweep"
 name=$(basename "$scenario" .toml)
 dir="target/bench-plan/$name-$seed"
 rm -rf "$dir"
@@ -63,5 +64,4 @@ for ev in radio,rf,records,searches radio,records,searches radio,rf,searches rad
   printf '%-28s plan %7s  random %7s  oracle %7s  plan/random %5s  plan/oracle %5s  (plan %s s)\n' \
     "$ev" "$e" "$rnd" "$orc" "$r" "$o" "$((t4 - t3))"
 done
-grep -h "placement model" "$dir"/plan-*.out 2>/dev/null | head -1 || true
 [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"

@@ -220,6 +220,7 @@ fn demo_runs_and_stdout_closing_early_is_not_an_error() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     for section in [
         "reference data",
+        "prison records and RF detector logs",
         "no-op",
         "what the workspace holds",
         "identifiers",
@@ -236,6 +237,15 @@ fn demo_runs_and_stdout_closing_early_is_not_an_error() {
         !r.stdout.contains("quarantined:"),
         "the demo's reference files are clean"
     );
+    let records: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("prison/") || l.starts_with("sensors/"))
+        .collect();
+    assert_eq!(records.len(), 6, "{}", r.stdout);
+    for line in records {
+        assert!(line.contains(" +    0 quarantined"), "{line}");
+    }
     // `cellsweep demo | head -1`.
     let mut child = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
         .arg("demo")

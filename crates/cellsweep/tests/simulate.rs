@@ -115,7 +115,7 @@ fn writes_every_promised_file() {
         truth.lines().next().unwrap(),
         "imei,imsi,msisdn,category,contraband,facility_id,zone_id,cell_no,owner_id,handset_id"
     );
-    // The reference files import cleanly with the reference importer.
+    // The reference files, the prison records and the RF logs import cleanly.
     let ws = dir.path().join("ws");
     let init = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
         .arg("init")
@@ -123,20 +123,32 @@ fn writes_every_promised_file() {
         .output()
         .unwrap();
     assert!(init.status.success());
+    import_all(&ws, &out);
+}
+
+/// Imports every reference, prison and sensor file of a simulation with `ref import`, asserting
+/// that none has a quarantined row; returns the `ref stats` output.
+fn import_all(ws: &Path, out: &Path) -> String {
     for (kind, file) in [
-        ("operators", "operators.csv"),
-        ("tac", "tac.csv"),
-        ("tac-overlay", "tac-overlay.csv"),
-        ("facilities", "facilities.geojson"),
-        ("cells", "cells.csv"),
-        ("ledger", "ledger.csv"),
-        ("allowlist", "allowlist.csv"),
+        ("operators", "reference/operators.csv"),
+        ("tac", "reference/tac.csv"),
+        ("tac-overlay", "reference/tac-overlay.csv"),
+        ("facilities", "reference/facilities.geojson"),
+        ("cells", "reference/cells.csv"),
+        ("ledger", "reference/ledger.csv"),
+        ("allowlist", "reference/allowlist.csv"),
+        ("registry", "prison/inmates.csv"),
+        ("phone-authorised", "prison/phone_authorised.csv"),
+        ("phone-calls", "prison/phone_calls.csv"),
+        ("visits", "prison/visits.csv"),
+        ("searches", "prison/searches.csv"),
+        ("rf-detections", "sensors/rf_detections.csv"),
     ] {
         let r = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
             .args(["ref", "import"])
-            .arg(&ws)
+            .arg(ws)
             .args(["--kind", kind])
-            .arg(out.join("reference").join(file))
+            .arg(out.join(file))
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&r.stdout);
@@ -147,4 +159,58 @@ fn writes_every_promised_file() {
         );
         assert!(stdout.contains(" + 0 quarantined"), "{kind}: {stdout}");
     }
+    let r = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
+        .args(["ref", "stats"])
+        .arg(ws)
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    String::from_utf8(r.stdout).unwrap()
+}
+
+/// The `demo` world with RF detectors in every facility: the detector logs (identical bursts in
+/// the same second included) import without a quarantined row, like the rest.
+#[test]
+fn rf_detector_logs_import_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/demo.toml"
+    ))
+    .unwrap();
+    assert!(demo.contains("rf_detectors_share = 0.5"));
+    let scenario = dir.path().join("rf.toml");
+    std::fs::write(
+        &scenario,
+        demo.replace("rf_detectors_share = 0.5", "rf_detectors_share = 1.0"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    simulate(&scenario, &out);
+    let rows = std::fs::read_to_string(out.join("sensors/rf_detections.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert!(rows > 1000, "{rows} RF rows");
+    let ws = dir.path().join("ws");
+    assert!(
+        Command::new(env!("CARGO_BIN_EXE_cellsweep"))
+            .arg("init")
+            .arg(&ws)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let stats = import_all(&ws, &out);
+    let line = stats
+        .lines()
+        .find(|l| l.trim_start().starts_with("RF detections"))
+        .unwrap();
+    assert_eq!(
+        line.split_whitespace().last().unwrap().parse::<usize>().unwrap(),
+        rows,
+        "{stats}"
+    );
 }

@@ -1,7 +1,8 @@
 //! `cellsweep demo`: the whole pipeline on a simulated nation, in a temporary workspace.
 //!
 //! 1. simulate the `demo` scenario (two facilities, one week) with ground truth;
-//! 2. create a workspace and import the reference files, as a user would;
+//! 2. create a workspace and import the reference files, then the prison records and RF
+//!    detector logs, as a user would;
 //! 3. show an idempotent re-import;
 //! 4. ingest the operators' deliveries (tower dumps and traffic data, CSV, XML and Parquet),
 //!    with rows in = accepted + quarantined for each file;
@@ -36,6 +37,17 @@ const REFERENCE: &[(Kind, &str)] = &[
     (Kind::Cells, "cells.csv"),
     (Kind::Ledger, "ledger.csv"),
     (Kind::Allowlist, "allowlist.csv"),
+];
+
+/// The prison administration's records and the RF detector logs, in import order (after the
+/// facilities they are checked against).
+const RECORDS: &[(Kind, &str)] = &[
+    (Kind::Registry, "prison/inmates.csv"),
+    (Kind::PhoneAuthorised, "prison/phone_authorised.csv"),
+    (Kind::PhoneCalls, "prison/phone_calls.csv"),
+    (Kind::Visits, "prison/visits.csv"),
+    (Kind::Searches, "prison/searches.csv"),
+    (Kind::RfDetections, "sensors/rf_detections.csv"),
 ];
 
 /// Seed of the demo nation.
@@ -81,6 +93,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
         let req = request(*kind, &sim_dir.join("reference").join(name));
         refdata::import_one(&mut ws, &req, out)?;
     }
+    import_records(&mut ws, &sim_dir, out)?;
     writeln!(out)?;
     writeln!(out, "== 3. importing the same file again is a no-op ==")?;
     let again = cellsweep_ref::import(
@@ -277,6 +290,24 @@ fn ingest_deliveries(ws: &mut Workspace, dir: &Path, out: &mut dyn Write) -> any
         out,
         "{files} files: {rows} rows = {accepted} accepted + {quarantined} quarantined"
     )?;
+    Ok(())
+}
+
+/// Imports the prison records and RF logs, one summary line each.
+fn import_records(ws: &mut Workspace, sim_dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "prison records and RF detector logs:")?;
+    for (kind, name) in RECORDS {
+        let req = request(*kind, &sim_dir.join(name));
+        let outcome = cellsweep_ref::import(ws, &req)
+            .with_context(|| format!("cannot import `{}` as {kind}", req.path.display()))?;
+        if let ImportOutcome::Imported { source: s, .. } = outcome {
+            writeln!(
+                out,
+                "{name:<28} {:>7} rows = {:>7} accepted + {:>4} quarantined ({kind})",
+                s.rows_in, s.rows_accepted, s.rows_quarantined
+            )?;
+        }
+    }
     Ok(())
 }
 

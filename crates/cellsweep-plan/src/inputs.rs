@@ -132,7 +132,7 @@ pub struct Inputs {
     /// Prison records.
     pub records: Records,
     /// RF detections per (facility, zone): sorted (µs, band).
-    pub rf: HashMap<(String, String), Vec<(i64, String)>>,
+    pub rf: Detections,
     /// Facilities that have RF detectors (any detection logged).
     pub rf_facilities: HashSet<String>,
     /// Searches, oldest first.
@@ -272,13 +272,16 @@ pub fn day_of(us: i64) -> Option<Date> {
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
+/// Where a device was seized: facility, cell, day.
+type Seized = (String, Option<String>, Date);
+
+/// RF detections per (facility, zone): (µs, band), in time order.
+pub type Detections = HashMap<(String, String), Vec<(i64, String)>>;
+
 /// Devices of the detection run holding an IMEI or IMSI of a seized phone, with the
 /// facility, cell and day of each seizure.
-fn seized_devices(
-    ws: &Workspace,
-    engine: &Engine,
-) -> Result<HashMap<u64, Vec<(String, Option<String>, Date)>>, Error> {
-    let mut by_key: HashMap<i64, Vec<(String, Option<String>, Date)>> = HashMap::new();
+fn seized_devices(ws: &Workspace, engine: &Engine) -> Result<HashMap<u64, Vec<Seized>>, Error> {
+    let mut by_key: HashMap<i64, Vec<Seized>> = HashMap::new();
     let mut stmt = ws.conn().prepare(
         "SELECT z.imei_key, z.imsi_key, s.facility_id, s.cell_no, s.day
          FROM seizures z JOIN searches s ON s.id = z.search_id",
@@ -319,7 +322,7 @@ fn seized_devices(
         as_i64(&b, "imei")?,
         as_i64(&b, "imsi")?,
     );
-    let mut out: HashMap<u64, Vec<(String, Option<String>, Date)>> = HashMap::new();
+    let mut out: HashMap<u64, Vec<Seized>> = HashMap::new();
     for i in 0..dev.len() {
         let v = out.entry(dev[i]).or_default();
         for k in [imei[i], imsi[i]] {
@@ -484,8 +487,8 @@ fn records(ws: &Workspace, plan_day: Date) -> Result<Records, Error> {
     Ok(r)
 }
 
-fn rf(ws: &Workspace) -> Result<HashMap<(String, String), Vec<(i64, String)>>, Error> {
-    let mut out: HashMap<(String, String), Vec<(i64, String)>> = HashMap::new();
+fn rf(ws: &Workspace) -> Result<Detections, Error> {
+    let mut out: Detections = HashMap::new();
     let mut stmt = ws.conn().prepare(
         "SELECT facility_id, zone_id, at_us, coalesce(band, '') FROM rf_detections ORDER BY at_us",
     )?;

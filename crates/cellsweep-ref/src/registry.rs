@@ -28,6 +28,9 @@ struct Period<'r> {
     line: u64,
 }
 
+/// An accepted assignment period: from, to, line.
+type Accepted = (Date, Option<Date>, u64);
+
 pub(crate) fn import_registry(
     imp: &mut Import<'_>,
     ctx: &Ctx<'_>,
@@ -64,7 +67,7 @@ pub(crate) fn import_registry(
     reject_broken(imp, &table)?;
     let places = Places::load(imp)?;
     // Accepted periods per inmate, to find overlaps: (from, to, line).
-    let mut periods: HashMap<&str, Vec<(Date, Option<Date>, u64)>> = HashMap::new();
+    let mut periods: HashMap<&str, Vec<Accepted>> = HashMap::new();
     let rows = load(
         imp,
         &table.records,

@@ -75,7 +75,9 @@ fn run(dir: &tempfile::TempDir, ws: &mut Workspace, files: &[(Kind, &str, &str)]
                 report += &format!("{name}: already imported as source {}\n", s.id)
             }
             Err(e) => {
-                let e = e.to_string().replace(&format!("{}/", dir.path().display()), "");
+                let e = e
+                    .to_string()
+                    .replace(&format!("{}/", dir.path().display()), "");
                 report += &format!("{name}: error: {e}\n")
             }
         }
@@ -198,10 +200,7 @@ D2,F1,2026-03-02T08:02:00+01:00,06 47 09 51 15,1.5\n\
 D2,F1,2026-03-02T08:03:00+01:00,06 47 09 51 15,\n\
 D2,F9,2026-03-02T08:04:00+01:00,06 47 09 51 15,10\n\
 D2,F1,,06 47 09 51 15,10\n";
-    let ws = check(
-        "phone_calls",
-        &[(Kind::PhoneCalls, "phone_calls.csv", csv)],
-    );
+    let ws = check("phone_calls", &[(Kind::PhoneCalls, "phone_calls.csv", csv)]);
     assert_eq!(
         rows(
             &ws,
@@ -362,7 +361,9 @@ fn later_files() {
             (
                 Kind::Registry,
                 "mar.csv",
-                &format!("{reg}D1,F1,A1,A1-101,2026-02-02,2026-03-01\nD1,F1,A1,A1-102,2026-03-02,\n"),
+                &format!(
+                    "{reg}D1,F1,A1,A1-101,2026-02-02,2026-03-01\nD1,F1,A1,A1-102,2026-03-02,\n"
+                ),
             ),
             (
                 Kind::PhoneCalls,
@@ -372,7 +373,9 @@ fn later_files() {
             (
                 Kind::PhoneCalls,
                 "calls-2.csv",
-                &format!("{calls}D1,F1,2026-03-02T07:00:27Z,+33647095115,69\nD1,F1,2026-03-03T08:00:00+01:00,06 47 09 51 15,12\n"),
+                &format!(
+                    "{calls}D1,F1,2026-03-02T07:00:27Z,+33647095115,69\nD1,F1,2026-03-03T08:00:00+01:00,06 47 09 51 15,12\n"
+                ),
             ),
             (
                 Kind::RfDetections,
@@ -382,7 +385,9 @@ fn later_files() {
             (
                 Kind::RfDetections,
                 "rf-2.csv",
-                &format!("{rf}R1,F1,A1,2026-03-02T00:00:08+01:00,GSM900\nR1,F1,A1,2026-03-02T00:00:09+01:00,GSM900\n"),
+                &format!(
+                    "{rf}R1,F1,A1,2026-03-02T00:00:08+01:00,GSM900\nR1,F1,A1,2026-03-02T00:00:09+01:00,GSM900\n"
+                ),
             ),
             (
                 Kind::Searches,
@@ -392,12 +397,16 @@ fn later_files() {
             (
                 Kind::Searches,
                 "searches-2.csv",
-                &format!("{searches}S1,F1,A1,A1-101,2026-03-03,nothing_found,,\nS2,F1,A1,A1-101,2026-03-04,nothing_found,,\n"),
+                &format!(
+                    "{searches}S1,F1,A1,A1-101,2026-03-03,nothing_found,,\nS2,F1,A1,A1-101,2026-03-04,nothing_found,,\n"
+                ),
             ),
             (
                 Kind::Searches,
                 "searches-2-copy.csv",
-                &format!("{searches}S1,F1,A1,A1-101,2026-03-03,nothing_found,,\nS2,F1,A1,A1-101,2026-03-04,nothing_found,,\n"),
+                &format!(
+                    "{searches}S1,F1,A1,A1-101,2026-03-03,nothing_found,,\nS2,F1,A1,A1-101,2026-03-04,nothing_found,,\n"
+                ),
             ),
         ],
     );
@@ -436,11 +445,7 @@ fn unknown_time_zone_fails_the_file() {
     Workspace::init(&root).unwrap();
     let cfg = root.join("workspace.toml");
     let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(
-        &cfg,
-        text.replace("Europe/Paris", "Mars/Olympus_Mons"),
-    )
-    .unwrap();
+    std::fs::write(&cfg, text.replace("Europe/Paris", "Mars/Olympus_Mons")).unwrap();
     let mut ws = Workspace::open(&root).unwrap();
     let path = dir.path().join("rf.csv");
     std::fs::write(
@@ -461,7 +466,8 @@ fn unknown_time_zone_fails_the_file() {
 #[test]
 fn import_searches_returns_what_it_added() {
     let (dir, mut ws) = workspace(false);
-    let head = "search_id,facility_id,zone_id,cell_no,date,outcome,seized_imei,seized_imsi,plan_ref\n";
+    let head =
+        "search_id,facility_id,zone_id,cell_no,date,outcome,seized_imei,seized_imsi,plan_ref\n";
     let write = |name: &str, body: &str| {
         let p = dir.path().join(name);
         std::fs::write(&p, format!("{head}{body}")).unwrap();
@@ -489,14 +495,21 @@ S1,F1,A1,A1-101,2026-03-03,found,490154203237518,,\n",
     };
     assert_eq!(source.kind, "searches");
     assert_eq!(
-        (source.rows_in, source.rows_accepted, source.rows_quarantined),
+        (
+            source.rows_in,
+            source.rows_accepted,
+            source.rows_quarantined
+        ),
         (4, 3, 1)
     );
     assert_eq!(b.searches, ["P1-1", "P1-2"]);
     assert_eq!(b.seizures.len(), 2);
     assert!(b.seizures.iter().all(|id| !a.seizures.contains(id)));
     assert_eq!(
-        rows(&ws, "SELECT id, coalesce(plan_ref, '-') FROM searches ORDER BY id"),
+        rows(
+            &ws,
+            "SELECT id, coalesce(plan_ref, '-') FROM searches ORDER BY id"
+        ),
         ["P1-1,PLAN-7", "P1-2,PLAN-7", "S1,-"]
     );
     // The same file again: nothing added.

@@ -27,7 +27,14 @@ const KINDS: &[(Kind, &str, &[&[&str]])] = &[
         &[
             &["D1", "D2", ""],
             &["F1", "F9", ""],
-            &["06 47 09 51 15", "+34621544790", "0647095115", "06 47", "abc", ""],
+            &[
+                "06 47 09 51 15",
+                "+34621544790",
+                "0647095115",
+                "06 47",
+                "abc",
+                "",
+            ],
             &["family", ""],
         ],
     ),
@@ -85,7 +92,12 @@ const KINDS: &[(Kind, &str, &[&[&str]])] = &[
             &["R1", "R2", ""],
             &["F1", "F9", ""],
             &["A1", "B1", "C9", ""],
-            &["2026-03-02T00:00:08+01:00", "2026-03-29 02:10:00", "soon", ""],
+            &[
+                "2026-03-02T00:00:08+01:00",
+                "2026-03-29 02:10:00",
+                "soon",
+                "",
+            ],
             &["GSM900", ""],
         ],
     ),
@@ -160,9 +172,7 @@ fn import_all(with_facilities: bool, bodies: &[String]) -> Vec<(Kind, u64)> {
 /// A body of rows drawn from each kind's value pools; some rows lose a field, some gain one.
 fn rows_for(cols: &'static [&'static [&'static str]]) -> impl Strategy<Value = Vec<String>> {
     let row = (
-        cols.iter()
-            .map(|pool| 0..pool.len())
-            .collect::<Vec<_>>(),
+        cols.iter().map(|pool| 0..pool.len()).collect::<Vec<_>>(),
         0..10u8,
     )
         .prop_map(move |(picks, shape)| {

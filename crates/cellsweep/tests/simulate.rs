@@ -209,7 +209,11 @@ fn rf_detector_logs_import_cleanly() {
         .find(|l| l.trim_start().starts_with("RF detections"))
         .unwrap();
     assert_eq!(
-        line.split_whitespace().last().unwrap().parse::<usize>().unwrap(),
+        line.split_whitespace()
+            .last()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
         rows,
         "{stats}"
     );

@@ -231,15 +231,23 @@ fn plan_rounds(
             format_args!("{:.1}", plan.expected_finds),
             played.found
         )?;
-        if round == 1 {
-            if let Some(loc) = locs.first() {
-                let d = &inputs.devices[loc.device];
-                writeln!(
-                    out,
-                    "  e.g. device {}: {}",
-                    d.id,
-                    loc.words(&inputs.layouts[loc.layout])
-                )?;
+        // The best-placed device of the first round, as `cellsweep locate` would explain it.
+        let best = locs.iter().max_by(|a, b| {
+            let top = |l: &cellsweep_plan::Location| l.cells.iter().copied().fold(0.0, f64::max);
+            top(a).total_cmp(&top(b))
+        });
+        if round == 1
+            && let Some(loc) = best
+        {
+            let d = &inputs.devices[loc.device];
+            writeln!(
+                out,
+                "  e.g. device {}: {}",
+                d.id,
+                loc.words(&inputs.layouts[loc.layout])
+            )?;
+            for r in loc.reasons.iter().take(2) {
+                writeln!(out, "    {r}")?;
             }
         }
     }

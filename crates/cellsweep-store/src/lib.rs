@@ -46,6 +46,7 @@
 //! assert_eq!((source.rows_in, source.rows_quarantined), (2, 1));
 //! ```
 
+pub mod audit;
 mod config;
 mod error;
 mod events;
@@ -53,7 +54,11 @@ mod hash;
 mod import;
 mod workspace;
 
-pub use config::{CONFIG_FILE, FORMAT_VERSION, WorkspaceConfig};
+pub use audit::{Action, AuditEntry};
+pub use config::{
+    CONFIG_FILE, DEFAULT_EVENTS_DAYS, DEFAULT_LISTS_DAYS, DEFAULT_QUARANTINE_DAYS, FORMAT_VERSION,
+    RetentionConfig, WorkspaceConfig,
+};
 pub use error::Error;
 pub use events::{EVENTS_DIR, EventPart, STAGING_DIR};
 pub use hash::{FileDigest, digest_file};

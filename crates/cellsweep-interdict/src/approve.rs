@@ -68,12 +68,25 @@ pub fn register_candidates(ws: &Workspace, path: &Path, rows: u64) -> Result<Str
         .conn()
         .query_row("SELECT max(id) FROM detect_runs", [], |r| r.get(0))?;
     let run = run.ok_or_else(|| Error::Internal("no detection run to register".into()))?;
+    let last_source: i64 =
+        ws.conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM source_files", [], |r| {
+                r.get(0)
+            })?;
     ws.conn().execute(
-        "INSERT INTO candidate_files (sha256, path, detect_run, written_at, rows)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO candidate_files (sha256, path, detect_run, written_at, rows, last_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (sha256) DO UPDATE SET path = excluded.path,
-             detect_run = excluded.detect_run, written_at = excluded.written_at",
-        params![digest.sha256, path.display().to_string(), run, now(), rows],
+             detect_run = excluded.detect_run, written_at = excluded.written_at,
+             last_source = excluded.last_source",
+        params![
+            digest.sha256,
+            path.display().to_string(),
+            run,
+            now(),
+            rows,
+            last_source
+        ],
     )?;
     Ok(digest.sha256)
 }
@@ -141,11 +154,7 @@ fn row(
     if rec.len() != CANDIDATE_COLUMNS.len() {
         return Err(err(
             "*",
-            format!(
-                "{} fields, expected {}",
-                rec.len(),
-                CANDIDATE_COLUMNS.len()
-            ),
+            format!("{} fields, expected {}", rec.len(), CANDIDATE_COLUMNS.len()),
         ));
     }
     let get = |i: usize| rec.get(i).unwrap_or("").trim();
@@ -211,10 +220,7 @@ fn row(
         !c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     }) {
-        return Err(err(
-            "conditions",
-            format!("`{c}` is not a condition name"),
-        ));
+        return Err(err("conditions", format!("`{c}` is not a condition name")));
     }
     Ok(CandidateRow {
         line,
@@ -291,7 +297,8 @@ pub fn approve(ws: &Workspace, req: &ApproveRequest) -> Result<Approval, Error> 
     let meets = |r: &CandidateRow| {
         r.probability >= req.min_probability
             && !r.conditions.is_empty()
-            && (req.conditions.is_empty() || r.conditions.iter().any(|c| req.conditions.contains(c)))
+            && (req.conditions.is_empty()
+                || r.conditions.iter().any(|c| req.conditions.contains(c)))
     };
     let approved: Vec<&CandidateRow> = rows.iter().filter(|r| meets(r)).collect();
     let policy = policy_words(req);
@@ -406,15 +413,15 @@ fn policy_words(req: &ApproveRequest) -> String {
 
 /// The workspace must know the file, from its latest detection run, with nothing imported since.
 fn check_fresh(ws: &Workspace, path: &Path, sha256: &str) -> Result<i64, Error> {
-    let known: Option<(i64, String)> = ws
+    let known: Option<(i64, i64)> = ws
         .conn()
         .query_row(
-            "SELECT detect_run, written_at FROM candidate_files WHERE sha256 = ?1",
+            "SELECT detect_run, last_source FROM candidate_files WHERE sha256 = ?1",
             [sha256],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some((run, written)) = known else {
+    let Some((run, last_source)) = known else {
         return Err(Error::UnknownCandidates {
             path: path.into(),
             sha256: sha256.into(),
@@ -431,29 +438,22 @@ fn check_fresh(ws: &Workspace, path: &Path, sha256: &str) -> Result<i64, Error> 
             ),
         });
     }
-    let written: jiff::Timestamp = written
-        .parse()
-        .map_err(|e| Error::Internal(format!("bad time `{written}` in candidate_files: {e}")))?;
-    let mut stmt = ws
+    // Source ids only grow: any file above the one seen when it was written came later.
+    let later: Option<(i64, String)> = ws
         .conn()
-        .prepare("SELECT id, path, imported_at FROM source_files ORDER BY id DESC")?;
-    let sources = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for s in sources {
-        let (id, p, at) = s?;
-        if at.parse::<jiff::Timestamp>().is_ok_and(|t| t > written) {
-            return Err(Error::StaleCandidates {
-                path: path.into(),
-                why: format!(
-                    "`{p}` (source {id}) was imported after it was written; run `cellsweep detect` again"
-                ),
-            });
-        }
+        .query_row(
+            "SELECT id, path FROM source_files WHERE id > ?1 ORDER BY id LIMIT 1",
+            [last_source],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, p)) = later {
+        return Err(Error::StaleCandidates {
+            path: path.into(),
+            why: format!(
+                "`{p}` (source {id}) was imported after it was written; run `cellsweep detect` again"
+            ),
+        });
     }
     Ok(run)
 }

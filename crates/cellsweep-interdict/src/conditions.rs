@@ -26,9 +26,8 @@ pub(crate) fn reasons(text: &str) -> BTreeMap<String, String> {
 mod tests {
     #[test]
     fn reads_names_and_reasons() {
-        let r = super::reasons(
-            "[[condition]]\nname = \"a\"\nreason = \"because\"\nall = [\"x\"]\n",
-        );
+        let r =
+            super::reasons("[[condition]]\nname = \"a\"\nreason = \"because\"\nall = [\"x\"]\n");
         assert_eq!(r["a"], "because");
         assert!(super::reasons("not toml [").is_empty());
     }

@@ -92,7 +92,9 @@ pub enum Error {
         device: String,
     },
     /// A transition the state machine does not allow.
-    #[error("device `{device}` in request `{reference}` is `{from}`; it cannot become `{to}` (allowed from `{from}`: {allowed})")]
+    #[error(
+        "device `{device}` in request `{reference}` is `{from}`; it cannot become `{to}` (allowed from `{from}`: {allowed})"
+    )]
     Transition {
         /// The request.
         reference: String,

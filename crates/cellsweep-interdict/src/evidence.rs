@@ -16,10 +16,10 @@ use cellsweep_store::rusqlite::params;
 use cellsweep_store::{Action, AuditEntry, Workspace};
 use serde::Serialize;
 
+use crate::Error;
 use crate::error::io;
 use crate::requests::{self, DeviceState, TransitionRow};
 use crate::util::{home_operator, now, require};
-use crate::Error;
 
 /// The package's format tag.
 pub const EVIDENCE_FORMAT: &str = "cellsweep-evidence/1";
@@ -239,10 +239,7 @@ pub struct Package {
 
 /// Builds the package, writes `<device>.json` and `<device>.html`, and audits the consultation
 /// (and the disclosure, with recipients). Returns the package and the two paths.
-pub fn write(
-    ws: &Workspace,
-    req: &EvidenceRequest,
-) -> Result<(Package, PathBuf, PathBuf), Error> {
+pub fn write(ws: &Workspace, req: &EvidenceRequest) -> Result<(Package, PathBuf, PathBuf), Error> {
     require("`--by`", &req.by)?;
     require("`--reason`", &req.reason)?;
     let pkg = build(ws, req)?;
@@ -746,7 +743,15 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Identifiers",
-        &["IMEI", "IMSI", "MSISDN", "model", "form factor", "contraband model", "home operator"],
+        &[
+            "IMEI",
+            "IMSI",
+            "MSISDN",
+            "model",
+            "form factor",
+            "contraband model",
+            "home operator",
+        ],
         &p.identifiers
             .iter()
             .map(|i| {
@@ -765,7 +770,17 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Approvals",
-        &["approval", "at", "by", "reason", "facility", "probability", "block date", "candidates", "detection run"],
+        &[
+            "approval",
+            "at",
+            "by",
+            "reason",
+            "facility",
+            "probability",
+            "block date",
+            "candidates",
+            "detection run",
+        ],
         &p.approvals
             .iter()
             .map(|a| {
@@ -789,7 +804,14 @@ pub fn render_html(p: &Package) -> String {
         &["condition", "meaning", "facility", "first effective"],
         &p.conditions
             .iter()
-            .map(|c| vec![c.name.clone(), o(&c.reason), c.facility.clone(), o(&c.first_effective)])
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    o(&c.reason),
+                    c.facility.clone(),
+                    o(&c.first_effective),
+                ]
+            })
             .collect::<Vec<_>>(),
     );
     table(
@@ -821,7 +843,14 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Supplier ledger",
-        &["IMEI", "supplier", "sold", "buyer", "channel", "ledger file"],
+        &[
+            "IMEI",
+            "supplier",
+            "sold",
+            "buyer",
+            "channel",
+            "ledger file",
+        ],
         &p.ledger
             .iter()
             .map(|l| {
@@ -876,7 +905,15 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Disable requests",
-        &["reference", "operator", "facility", "state", "reason", "deadline", "updated"],
+        &[
+            "reference",
+            "operator",
+            "facility",
+            "state",
+            "reason",
+            "deadline",
+            "updated",
+        ],
         &p.requests
             .iter()
             .map(|r| {
@@ -913,7 +950,15 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Block lists (latest generation)",
-        &["generation", "list", "operator", "IMEI", "IMSI", "block date", "reasons"],
+        &[
+            "generation",
+            "list",
+            "operator",
+            "IMEI",
+            "IMSI",
+            "block date",
+            "reasons",
+        ],
         &p.lists
             .iter()
             .map(|l| {
@@ -932,7 +977,15 @@ pub fn render_html(p: &Package) -> String {
     table(
         &mut h,
         "Provenance of the events",
-        &["source", "file", "sha256", "legal request", "imported", "events", "rows"],
+        &[
+            "source",
+            "file",
+            "sha256",
+            "legal request",
+            "imported",
+            "events",
+            "rows",
+        ],
         &p.provenance
             .iter()
             .map(|s| {

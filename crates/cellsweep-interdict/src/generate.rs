@@ -164,7 +164,12 @@ pub fn generate(ws: &Workspace, req: &GenerateRequest) -> Result<Generation, Err
     }
     for (imei, (date, reasons)) in &prev.black {
         if !cur.black.contains_key(imei) {
-            w.change(&[imei, date, reasons], "unblocked", &mut counts, "blacklist");
+            w.change(
+                &[imei, date, reasons],
+                "unblocked",
+                &mut counts,
+                "blacklist",
+            );
         }
     }
     files.push(w.done("blacklist_delta.csv"));
@@ -205,7 +210,12 @@ pub fn generate(ws: &Workspace, req: &GenerateRequest) -> Result<Generation, Err
             } else {
                 "no_longer_seen"
             };
-            w.change(&[imei, imsi, msisdn, date, reasons], change, &mut counts, &key);
+            w.change(
+                &[imei, imsi, msisdn, date, reasons],
+                change,
+                &mut counts,
+                &key,
+            );
         }
         files.push(w.done(&format!("notifications_{op}_delta.csv")));
     }
@@ -396,7 +406,11 @@ impl Csv {
 
     fn done(self, name: &str) -> (String, Vec<u8>, usize) {
         let rows = self.rows;
-        (name.to_owned(), self.w.into_inner().unwrap_or_default(), rows)
+        (
+            name.to_owned(),
+            self.w.into_inner().unwrap_or_default(),
+            rows,
+        )
     }
 }
 
@@ -407,7 +421,11 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn write_zip(path: &Path, files: &[(String, Vec<u8>, usize)], manifest: &[u8]) -> Result<(), Error> {
+fn write_zip(
+    path: &Path,
+    files: &[(String, Vec<u8>, usize)],
+    manifest: &[u8],
+) -> Result<(), Error> {
     let zerr = |source| Error::Zip {
         path: path.into(),
         source,
@@ -459,7 +477,11 @@ fn stored_form(l: &Lists) -> Stored {
     s
 }
 
-fn store_entries(conn: &cellsweep_store::rusqlite::Connection, id: i64, l: &Lists) -> Result<(), Error> {
+fn store_entries(
+    conn: &cellsweep_store::rusqlite::Connection,
+    id: i64,
+    l: &Lists,
+) -> Result<(), Error> {
     let mut stmt = conn.prepare(
         "INSERT INTO list_entries (generation, list, operator, imei, imsi, msisdn, block_date,
              reasons, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -479,7 +501,10 @@ fn store_entries(conn: &cellsweep_store::rusqlite::Connection, id: i64, l: &List
             devices.join(";")
         ])?;
     }
-    for (list, map) in [("notification", &l.notifications), ("exception", &l.exceptions)] {
+    for (list, map) in [
+        ("notification", &l.notifications),
+        ("exception", &l.exceptions),
+    ] {
         for (op, rows) in map {
             for r in rows {
                 stmt.execute(params![
@@ -547,5 +572,7 @@ fn reason_texts(ws: &Workspace) -> Result<BTreeMap<String, String>, Error> {
             |r| r.get(0),
         )
         .ok();
-    Ok(text.map(|t| crate::conditions::reasons(&t)).unwrap_or_default())
+    Ok(text
+        .map(|t| crate::conditions::reasons(&t))
+        .unwrap_or_default())
 }

@@ -327,24 +327,29 @@ pub fn build(inputs: &Inputs, day: Date) -> Lists {
     }
 
     // Exceptions: allow-listed pairings, and known pairings that touch the allow list.
-    let mut exception = |imei: &str, imsi: &str, msisdn: &str, op: Option<&String>, device: &str| {
-        match op {
+    let mut exception =
+        |imei: &str, imsi: &str, msisdn: &str, op: Option<&String>, device: &str| match op {
             Some(op) => {
-                out.exceptions.entry(op.clone()).or_default().insert(PairRow {
-                    imei: imei.to_owned(),
-                    imsi: imsi.to_owned(),
-                    msisdn: msisdn.to_owned(),
-                    block_date: None,
-                    reasons: String::new(),
-                    device: device.to_owned(),
-                });
+                out.exceptions
+                    .entry(op.clone())
+                    .or_default()
+                    .insert(PairRow {
+                        imei: imei.to_owned(),
+                        imsi: imsi.to_owned(),
+                        msisdn: msisdn.to_owned(),
+                        block_date: None,
+                        reasons: String::new(),
+                        device: device.to_owned(),
+                    });
             }
             None => {
-                out.unroutable_exceptions
-                    .insert((imei.to_owned(), imsi.to_owned(), msisdn.to_owned()));
+                out.unroutable_exceptions.insert((
+                    imei.to_owned(),
+                    imsi.to_owned(),
+                    msisdn.to_owned(),
+                ));
             }
-        }
-    };
+        };
     for a in &allow {
         if let (Some(imei), Some(imsi)) = (&a.imei, &a.imsi) {
             exception(
@@ -483,7 +488,10 @@ mod tests {
         let l = build(&inputs, d("2026-03-01"));
         assert!(l.blacklist.is_empty());
         assert_eq!(l.held["11"], BTreeSet::from([HoldReason::SeveralDevices]));
-        assert_eq!(l.held["12"], BTreeSet::from([HoldReason::ClonedOrDuplicate]));
+        assert_eq!(
+            l.held["12"],
+            BTreeSet::from([HoldReason::ClonedOrDuplicate])
+        );
         assert_eq!(l.notifications["208-01"].len(), 3);
     }
 

@@ -79,7 +79,10 @@ impl State {
 
     /// Whether the state still asks the operator to act or keeps the device disabled.
     pub fn is_active(self) -> bool {
-        matches!(self, State::Requested | State::Acknowledged | State::Confirmed)
+        matches!(
+            self,
+            State::Requested | State::Acknowledged | State::Confirmed
+        )
     }
 }
 
@@ -224,10 +227,18 @@ pub fn create(ws: &Workspace, req: &NewRequest) -> Result<RequestDoc, Error> {
                 imsis: vec![],
                 msisdns: vec![],
                 probability: p,
-                conditions: conds.split('|').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                conditions: conds
+                    .split('|')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 evidence: expl,
             });
-        for (list, v) in [(&mut e.imeis, imei), (&mut e.imsis, imsi), (&mut e.msisdns, msisdn)] {
+        for (list, v) in [
+            (&mut e.imeis, imei),
+            (&mut e.imsis, imsi),
+            (&mut e.msisdns, msisdn),
+        ] {
             if let Some(v) = v
                 && !list.contains(&v)
             {
@@ -268,7 +279,10 @@ pub fn create(ws: &Workspace, req: &NewRequest) -> Result<RequestDoc, Error> {
         "{} devices detected inside facility {} (approval {approval}); probabilities {:.2} to {:.2}; conditions: {}",
         devices.len(),
         req.facility,
-        devices.iter().map(|d| d.probability).fold(f64::INFINITY, f64::min),
+        devices
+            .iter()
+            .map(|d| d.probability)
+            .fold(f64::INFINITY, f64::min),
         devices.iter().map(|d| d.probability).fold(0.0, f64::max),
         devices
             .iter()
@@ -320,7 +334,15 @@ pub fn create(ws: &Workspace, req: &NewRequest) -> Result<RequestDoc, Error> {
                 doc.created_at
             ],
         )?;
-        record(&tx, &doc.reference, &d.device, None, State::Requested, &req.by, None)?;
+        record(
+            &tx,
+            &doc.reference,
+            &d.device,
+            None,
+            State::Requested,
+            &req.by,
+            None,
+        )?;
     }
     ws.audit(&AuditEntry {
         actor: req.by.clone(),

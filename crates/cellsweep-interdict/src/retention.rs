@@ -18,10 +18,10 @@ use cellsweep_store::{Action, AuditEntry, Workspace};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::Error;
 use crate::error::io;
 use crate::generate::LISTS_DIR;
 use crate::util::{now, parse_date, require};
-use crate::Error;
 
 /// The ingest's dataset kind for operator events.
 const EVENTS_KIND: &str = "events";
@@ -109,7 +109,9 @@ pub fn plan(ws: &Workspace, day: Date) -> Result<Vec<Retained>, Error> {
             .map_err(|e| Error::Internal(format!("bad import time `{imported}`: {e}")))?
             .to_zoned(jiff::tz::TimeZone::UTC)
             .date();
-        let own = own.map(|d| parse_date("stored retention date", &d)).transpose()?;
+        let own = own
+            .map(|d| parse_date("stored retention date", &d))
+            .transpose()?;
         let after = |days: u32| -> Result<Date, Error> {
             imported_day
                 .checked_add(jiff::Span::new().days(i64::from(days)))
@@ -226,7 +228,10 @@ pub fn apply(ws: &mut Workspace, day: Date, by: &str, reason: &str) -> Result<Er
                     [source],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                tx.execute("DELETE FROM event_parts WHERE source_file_id = ?1", [source])?;
+                tx.execute(
+                    "DELETE FROM event_parts WHERE source_file_id = ?1",
+                    [source],
+                )?;
                 let q = tx.execute("DELETE FROM quarantine WHERE source_file_id = ?1", [source])?;
                 tx.execute(
                     "UPDATE source_files SET erased_at = ?1 WHERE id = ?2",
@@ -250,7 +255,10 @@ pub fn apply(ws: &mut Workspace, day: Date, by: &str, reason: &str) -> Result<Er
                 )
             }
             Dataset::Lists { generation } => {
-                let n = tx.execute("DELETE FROM list_entries WHERE generation = ?1", [generation])?;
+                let n = tx.execute(
+                    "DELETE FROM list_entries WHERE generation = ?1",
+                    [generation],
+                )?;
                 tx.execute(
                     "UPDATE list_generations SET erased_at = ?1 WHERE id = ?2",
                     params![now(), generation],
@@ -294,8 +302,9 @@ fn clean_lists(ws: &Workspace) -> Result<u64, Error> {
     let mut stmt = ws
         .conn()
         .prepare("SELECT zip_path FROM list_generations WHERE erased_at IS NULL")?;
-    let keep: std::collections::HashSet<String> =
-        stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let keep: std::collections::HashSet<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut removed = 0;
     for e in std::fs::read_dir(&dir).map_err(io(&dir))? {
         let e = e.map_err(io(&dir))?;

@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, HashSet};
 use cellsweep_ids::MncTable;
 use cellsweep_store::Workspace;
 
+use crate::Error;
 use crate::lists::{Allow, Inputs, Pairing};
 use crate::util::{home_operator, parse_date};
-use crate::Error;
 
 /// The allow list, with home operators.
 pub(crate) fn allow_list(ws: &Workspace, mnc: &MncTable) -> Result<Vec<Allow>, Error> {
@@ -66,9 +66,9 @@ pub(crate) fn reversed_devices(ws: &Workspace) -> Result<HashSet<String>, Error>
 
 /// IMEIs on a generation's blacklist.
 pub(crate) fn blacklisted(ws: &Workspace, generation: i64) -> Result<BTreeSet<String>, Error> {
-    let mut stmt = ws.conn().prepare(
-        "SELECT imei FROM list_entries WHERE generation = ?1 AND list = 'blacklist'",
-    )?;
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT imei FROM list_entries WHERE generation = ?1 AND list = 'blacklist'")?;
     let out = stmt
         .query_map([generation], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -104,8 +104,7 @@ pub(crate) fn inputs(
     let mut pairings = BTreeSet::new();
     for r in rows {
         let (id, device, imei, imsi, msisdn, conditions, block) = r?;
-        let in_force = Some(id) == approval
-            || imei.as_deref().is_some_and(|i| sticky.contains(i));
+        let in_force = Some(id) == approval || imei.as_deref().is_some_and(|i| sticky.contains(i));
         if !in_force {
             continue;
         }

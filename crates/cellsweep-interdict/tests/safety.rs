@@ -24,7 +24,10 @@ fn id(prefix: &str) -> impl Strategy<Value = Option<String>> {
 }
 
 fn operator() -> impl Strategy<Value = Option<String>> {
-    proptest::option::weighted(0.9, prop_oneof![Just("208-01"), Just("208-10")].prop_map(String::from))
+    proptest::option::weighted(
+        0.9,
+        prop_oneof![Just("208-01"), Just("208-10")].prop_map(String::from),
+    )
 }
 
 fn pairing() -> impl Strategy<Value = Pairing> {

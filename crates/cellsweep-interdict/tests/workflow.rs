@@ -5,7 +5,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use cellsweep_interdict::{ApproveRequest, Error, GenerateRequest, approve, generate, register_candidates};
+use cellsweep_interdict::{
+    ApproveRequest, Error, GenerateRequest, approve, generate, register_candidates,
+};
 use cellsweep_store::rusqlite::params;
 use cellsweep_store::{NewSource, Workspace};
 use jiff::civil::Date;
@@ -104,11 +106,26 @@ fn bad_rows_are_named_by_line_and_field() {
     let err = approve(&ws, &request(&other)).unwrap_err();
     assert!(matches!(err, Error::NotCandidates { .. }), "{err}");
     // Nothing meets the policy.
-    let p = candidates(dir.path(), &ws, "low.csv", "D0000000000000001,86603928201867,,,F001,0.1,resident,x\n");
-    assert!(matches!(approve(&ws, &request(&p)), Err(Error::NothingApproved { .. })));
+    let p = candidates(
+        dir.path(),
+        &ws,
+        "low.csv",
+        "D0000000000000001,86603928201867,,,F001,0.1,resident,x\n",
+    );
+    assert!(matches!(
+        approve(&ws, &request(&p)),
+        Err(Error::NothingApproved { .. })
+    ));
     // Edited after detect wrote it: unknown.
-    std::fs::write(&p, format!("{HEADER}D0000000000000001,86603928201867,,,F001,0.99,resident,x\n")).unwrap();
-    assert!(matches!(approve(&ws, &request(&p)), Err(Error::UnknownCandidates { .. })));
+    std::fs::write(
+        &p,
+        format!("{HEADER}D0000000000000001,86603928201867,,,F001,0.99,resident,x\n"),
+    )
+    .unwrap();
+    assert!(matches!(
+        approve(&ws, &request(&p)),
+        Err(Error::UnknownCandidates { .. })
+    ));
 }
 
 fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
@@ -154,12 +171,23 @@ fn generations_zip_lists_with_hashes_and_empty_deltas_when_nothing_changed() {
         g2.lists.blacklist.keys().collect::<Vec<_>>(),
         ["86603928201867"]
     );
-    assert_eq!(g2.lists.blacklist["86603928201867"].block_date, d("2026-03-08"));
+    assert_eq!(
+        g2.lists.blacklist["86603928201867"].block_date,
+        d("2026-03-08")
+    );
     assert_eq!(g2.manifest.counts["blacklist_delta_blocked"], 1);
-    assert_eq!(g2.manifest.counts["notifications_208-20_delta_blacklisted"], 1);
+    assert_eq!(
+        g2.manifest.counts["notifications_208-20_delta_blacklisted"],
+        1
+    );
     assert_eq!(g2.manifest.counts["notifications_208-10"], 1);
     assert_eq!(g2.manifest.counts["exceptions_208-01"], 1);
-    let held: Vec<&str> = g2.manifest.held_imeis.iter().map(|h| h.imei.as_str()).collect();
+    let held: Vec<&str> = g2
+        .manifest
+        .held_imeis
+        .iter()
+        .map(|h| h.imei.as_str())
+        .collect();
     assert_eq!(held, ["35209900176148", "86911946200851"]);
     assert_eq!(g2.manifest.reasons["resident"], "lives inside");
 
@@ -170,7 +198,10 @@ fn generations_zip_lists_with_hashes_and_empty_deltas_when_nothing_changed() {
     assert_eq!(names.len(), g2.manifest.files.len() + 1);
     for f in &g2.manifest.files {
         let (_, bytes) = files.iter().find(|x| x.0 == f.name).unwrap();
-        let sha: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha: String = sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(sha, f.sha256, "{}", f.name);
     }
     let black = &files.iter().find(|f| f.0 == "blacklist.csv").unwrap().1;
@@ -182,7 +213,11 @@ fn generations_zip_lists_with_hashes_and_empty_deltas_when_nothing_changed() {
     // Nothing changed: empty deltas, same lists.
     let g3 = generation("2026-03-09");
     assert_eq!(g3.manifest.previous_generation, Some(g2.id));
-    assert!(g3.manifest.counts.keys().all(|k| !k.contains("_delta_")), "{:?}", g3.manifest.counts);
+    assert!(
+        g3.manifest.counts.keys().all(|k| !k.contains("_delta_")),
+        "{:?}",
+        g3.manifest.counts
+    );
     assert_eq!(g3.lists, g2.lists);
 
     // A later detection no longer lists the blacklisted phone (it is blocked, so unseen):
@@ -190,11 +225,26 @@ fn generations_zip_lists_with_hashes_and_empty_deltas_when_nothing_changed() {
     ws.conn()
         .execute("INSERT INTO detect_runs (at, condition_set, devices, candidates, calibration) VALUES ('now', 1, 1, 1, 'x')", [])
         .unwrap();
-    let p2 = candidates(dir.path(), &ws, "c2.csv", "D0000000000000005,86911946201699,208105555555555,,F001,0.99,resident,new\n");
-    approve(&ws, &ApproveRequest { day: d("2026-03-09"), ..request(&p2) }).unwrap();
+    let p2 = candidates(
+        dir.path(),
+        &ws,
+        "c2.csv",
+        "D0000000000000005,86911946201699,208105555555555,,F001,0.99,resident,new\n",
+    );
+    approve(
+        &ws,
+        &ApproveRequest {
+            day: d("2026-03-09"),
+            ..request(&p2)
+        },
+    )
+    .unwrap();
     let g4 = generation("2026-03-10");
     assert!(g4.lists.blacklist.contains_key("86603928201867"));
-    assert_eq!(g4.manifest.counts["notifications_208-10_delta_no_longer_seen"], 1);
+    assert_eq!(
+        g4.manifest.counts["notifications_208-10_delta_no_longer_seen"],
+        1
+    );
     assert_eq!(g4.manifest.counts["notifications_208-10_delta_new"], 1);
 
     // Retention: old generations go, the one in force stays; their zips are removed.
@@ -212,7 +262,11 @@ fn generations_zip_lists_with_hashes_and_empty_deltas_when_nothing_changed() {
     assert!(ws.audit_verify(None).unwrap().is_intact());
     let erasures: i64 = ws
         .conn()
-        .query_row("SELECT count(*) FROM audit_log WHERE action = 'erasure'", params![], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'erasure'",
+            params![],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(erasures, 3);
 }

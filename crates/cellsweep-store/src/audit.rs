@@ -437,10 +437,14 @@ impl Workspace {
 
     /// The workspace's audit public key, if a key was created.
     pub fn audit_public_key(&self) -> Result<Option<[u8; 32]>, Error> {
-        read_public_key(&self.root().join(PUBLIC_KEY_FILE)).map(Some).or_else(|e| match e {
-            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            e => Err(e),
-        })
+        read_public_key(&self.root().join(PUBLIC_KEY_FILE))
+            .map(Some)
+            .or_else(|e| match e {
+                Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Ok(None)
+                }
+                e => Err(e),
+            })
     }
 
     /// Walks the chain and the checkpoints. `public_key` is the verifier's trusted copy;
@@ -590,16 +594,14 @@ fn walk_chain(rows: &[StoredEntry]) -> Option<Break> {
                         r.seq - 1
                     ),
                 },
-                Some(s) if s == r.seq + 1 && !by_hash.contains_key(r.prev_hash.as_str()) => {
-                    Break {
-                        seq: r.seq,
-                        kind: Tamper::Removed,
-                        detail: format!(
-                            "entry {} is missing: entry {s} and the ones after it were moved one place up",
-                            r.seq
-                        ),
-                    }
-                }
+                Some(s) if s == r.seq + 1 && !by_hash.contains_key(r.prev_hash.as_str()) => Break {
+                    seq: r.seq,
+                    kind: Tamper::Removed,
+                    detail: format!(
+                        "entry {} is missing: entry {s} and the ones after it were moved one place up",
+                        r.seq
+                    ),
+                },
                 Some(s) => Break {
                     seq: r.seq,
                     kind: Tamper::Reordered,
@@ -643,17 +645,11 @@ fn walk_chain(rows: &[StoredEntry]) -> Option<Break> {
                         r.seq
                     ),
                 }
-            } else if by_hash
-                .get(r.prev_hash.as_str())
-                .is_some_and(|&j| j > i)
-            {
+            } else if by_hash.get(r.prev_hash.as_str()).is_some_and(|&j| j > i) {
                 Break {
                     seq: r.seq,
                     kind: Tamper::Reordered,
-                    detail: format!(
-                        "entry {} follows an entry that now stands after it",
-                        r.seq
-                    ),
+                    detail: format!("entry {} follows an entry that now stands after it", r.seq),
                 }
             } else {
                 Break {

@@ -26,7 +26,11 @@ pub(crate) fn region(arg: &RegionArg, ws: Option<&WorkspaceConfig>) -> anyhow::R
 pub(crate) fn actor(by: Option<&str>) -> String {
     by.map(str::to_owned)
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("CELLSWEEP_USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| {
+            std::env::var("CELLSWEEP_USER")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
         .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "unknown".into())
 }
@@ -38,7 +42,11 @@ pub(crate) fn justification(reason: Option<&str>, request_ref: Option<&str>) -> 
         .or(request_ref)
         .map(str::to_owned)
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("CELLSWEEP_REASON").ok().filter(|s| !s.is_empty()))
+        .or_else(|| {
+            std::env::var("CELLSWEEP_REASON")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
         .unwrap_or_default()
 }
 

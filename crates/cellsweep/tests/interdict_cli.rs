@@ -85,10 +85,8 @@ fn day_after(days: i64) -> String {
 fn tampered(ws: &Path, at: &Path, sql: &str) -> String {
     copy_dir(ws, at);
     let conn = Connection::open(at.join("catalog.sqlite")).unwrap();
-    conn.execute_batch(
-        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
-    )
-    .unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
     conn.execute_batch(sql).unwrap();
     drop(conn);
     let (out, _) = fail(at, &["audit", "verify", "."], 4);
@@ -105,7 +103,10 @@ fn interdiction_from_the_command_line() {
     assert!(demo.contains("== 7. interdiction"), "{demo}");
     assert!(demo.contains("generation 2 as of"), "{demo}");
     assert!(demo.contains("blacklist_delta_blocked="), "{demo}");
-    assert!(demo.contains("audit log:") && demo.contains("intact"), "{demo}");
+    assert!(
+        demo.contains("audit log:") && demo.contains("intact"),
+        "{demo}"
+    );
     for f in ["demo/lists/lists-000001.zip", "demo/lists/lists-000002.zip"] {
         assert!(d.join(f).exists(), "{f}");
     }
@@ -113,7 +114,11 @@ fn interdiction_from_the_command_line() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(evidence.len(), 2, "one package, HTML and JSON: {evidence:?}");
+    assert_eq!(
+        evidence.len(),
+        2,
+        "one package, HTML and JSON: {evidence:?}"
+    );
     let ws = d.join("demo/workspace");
     let ws_s = ws.to_str().unwrap();
 
@@ -140,11 +145,28 @@ fn interdiction_from_the_command_line() {
     };
     let args = approve("forged.csv");
     let (_, err) = fail(d, &args.iter().map(String::as_str).collect::<Vec<_>>(), 1);
-    assert!(err.contains("was not written by `cellsweep detect`"), "{err}");
+    assert!(
+        err.contains("was not written by `cellsweep detect`"),
+        "{err}"
+    );
     run(d, &["detect", ws_s, "--out", "c.csv"]);
-    let args = approve("demo/candidates.csv");
+    // An import after detection makes its candidates stale.
+    std::fs::write(
+        d.join("allow2.csv"),
+        "imei,holder,role,valid_from,reason\n35209900176148,chaplain,official,2025-01-01,chaplaincy phone\n",
+    )
+    .unwrap();
+    run(
+        d,
+        &["ref", "import", ws_s, "--kind", "allowlist", "allow2.csv"],
+    );
+    let args = approve("c.csv");
     let (_, err) = fail(d, &args.iter().map(String::as_str).collect::<Vec<_>>(), 1);
-    assert!(err.contains("is stale"), "{err}");
+    assert!(
+        err.contains("is stale") && err.contains("allow2.csv"),
+        "{err}"
+    );
+    run(d, &["detect", ws_s, "--out", "c.csv"]);
     let args = approve("c.csv");
     let out = run(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.contains("approval 2:"), "{out}");
@@ -155,7 +177,15 @@ fn interdiction_from_the_command_line() {
         run(
             d,
             &[
-                "lists", "generate", ws_s, "--out", out, "--as-of", &later, "--reason", "REQ-2026-7",
+                "lists",
+                "generate",
+                ws_s,
+                "--out",
+                out,
+                "--as-of",
+                &later,
+                "--reason",
+                "REQ-2026-7",
             ],
         )
     };
@@ -173,42 +203,80 @@ fn interdiction_from_the_command_line() {
     }
 
     // Disable requests: every device's state is queryable, every transition recorded.
-    let status = run(d, &["disable", "status", ws_s, "--reference", "DEMO-DISABLE-001"]);
+    let status = run(
+        d,
+        &["disable", "status", ws_s, "--reference", "DEMO-DISABLE-001"],
+    );
     let device = status
         .lines()
         .nth(1)
         .and_then(|l| l.split(',').nth(3))
         .unwrap()
         .to_owned();
-    assert!(status.lines().skip(1).all(|l| l.contains(",confirmed,")), "{status}");
+    assert!(
+        status.lines().skip(1).all(|l| l.contains(",confirmed,")),
+        "{status}"
+    );
     let (_, err) = fail(
         d,
-        &["disable", "reject", ws_s, "DEMO-DISABLE-001", "--device", &device],
+        &[
+            "disable",
+            "reject",
+            ws_s,
+            "DEMO-DISABLE-001",
+            "--device",
+            &device,
+        ],
         1,
     );
     assert!(err.contains("needs `--reason`"), "{err}");
     run(
         d,
         &[
-            "disable", "reverse", ws_s, "DEMO-DISABLE-001", "--device", &device, "--by", "judge",
-            "--reason", "appeal granted: the phone belongs to a chaplain",
+            "disable",
+            "reverse",
+            ws_s,
+            "DEMO-DISABLE-001",
+            "--device",
+            &device,
+            "--by",
+            "judge",
+            "--reason",
+            "appeal granted: the phone belongs to a chaplain",
         ],
     );
     let (_, err) = fail(
         d,
         &[
-            "disable", "reverse", ws_s, "DEMO-DISABLE-001", "--device", &device, "--reason", "again",
+            "disable",
+            "reverse",
+            ws_s,
+            "DEMO-DISABLE-001",
+            "--device",
+            &device,
+            "--reason",
+            "again",
         ],
         1,
     );
-    assert!(err.contains("is `reversed`; it cannot become `reversed`"), "{err}");
-    let history = run(d, &["disable", "status", ws_s, "--device", &device, "--history"]);
+    assert!(
+        err.contains("is `reversed`; it cannot become `reversed`"),
+        "{err}"
+    );
+    let history = run(
+        d,
+        &["disable", "status", ws_s, "--device", &device, "--history"],
+    );
     let tos: Vec<&str> = history
         .lines()
         .skip(1)
         .map(|l| l.split(',').nth(3).unwrap())
         .collect();
-    assert_eq!(tos, ["requested", "acknowledged", "confirmed", "reversed"], "{history}");
+    assert_eq!(
+        tos,
+        ["requested", "acknowledged", "confirmed", "reversed"],
+        "{history}"
+    );
     // The reversal lifts the block in the next generation.
     generate("out");
     let m5 = manifest(&d.join("out/lists-000005.manifest.json"));
@@ -217,13 +285,27 @@ fn interdiction_from_the_command_line() {
     // Evidence package of the reversed device: its transitions are in it.
     run(
         d,
-        &["evidence", ws_s, &device, "--out", "ev", "--to", "tribunal", "--reason", "REQ-2026-7"],
+        &[
+            "evidence",
+            ws_s,
+            &device,
+            "--out",
+            "ev",
+            "--to",
+            "tribunal",
+            "--reason",
+            "REQ-2026-7",
+        ],
     );
     let html = std::fs::read_to_string(d.join(format!("ev/{device}.html"))).unwrap();
-    assert!(html.contains("reversed") && html.contains("Provenance"), "{html}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join(format!("ev/{device}.json"))).unwrap())
-            .unwrap();
+    assert!(
+        html.contains("reversed") && html.contains("Provenance"),
+        "{html}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(format!("ev/{device}.json"))).unwrap(),
+    )
+    .unwrap();
     assert!(!json["provenance"].as_array().unwrap().is_empty());
     assert!(!json["timeline"].as_array().unwrap().is_empty());
 
@@ -248,7 +330,11 @@ fn interdiction_from_the_command_line() {
         "UPDATE audit_log SET actor = 'nobody' WHERE seq = 10",
     );
     assert!(out.contains("first broken entry 10 (edited)"), "{out}");
-    let out = tampered(&ws, &d.join("t-delete"), "DELETE FROM audit_log WHERE seq = 12");
+    let out = tampered(
+        &ws,
+        &d.join("t-delete"),
+        "DELETE FROM audit_log WHERE seq = 12",
+    );
     assert!(out.contains("first broken entry 12 (removed)"), "{out}");
     let out = tampered(
         &ws,
@@ -274,7 +360,13 @@ fn interdiction_from_the_command_line() {
     let out = run(
         d,
         &[
-            "retention", "apply", ws_s, "--as-of", "2100-01-01", "--reason", "retention limit",
+            "retention",
+            "apply",
+            ws_s,
+            "--as-of",
+            "2100-01-01",
+            "--reason",
+            "retention limit",
         ],
     );
     assert!(out.contains("erased source:"), "{out}");

@@ -58,7 +58,10 @@ fn an_intact_log_verifies_with_checkpoints() {
     assert!(!v.triggers);
     // Every 100 entries, plus the end.
     assert_eq!((v.entries, v.checkpoints, v.signed_through), (250, 3, 250));
-    assert!(ws.audit_checkpoint().unwrap().is_none(), "head already signed");
+    assert!(
+        ws.audit_checkpoint().unwrap().is_none(),
+        "head already signed"
+    );
 }
 
 #[test]
@@ -164,7 +167,10 @@ fn an_entry_moved_far_is_caught() {
         .unwrap();
     let (seq, kind) = first(&ws);
     assert_eq!(seq, 3);
-    assert!(matches!(kind, Tamper::Removed | Tamper::Reordered), "{kind}");
+    assert!(
+        matches!(kind, Tamper::Removed | Tamper::Reordered),
+        "{kind}"
+    );
 }
 
 #[test]
@@ -192,8 +198,8 @@ fn an_inserted_entry_is_caught() {
         .execute(
             "INSERT INTO audit_log VALUES (12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
-                fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
-                prev, hash
+                fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], prev,
+                hash
             ],
         )
         .unwrap();

@@ -50,7 +50,9 @@ CREATE TABLE candidate_files (
     path       TEXT    NOT NULL,
     detect_run INTEGER NOT NULL REFERENCES detect_runs (id),
     written_at TEXT    NOT NULL,
-    rows       INTEGER NOT NULL
+    rows       INTEGER NOT NULL,
+    -- The newest imported file when it was written: a later import makes it stale.
+    last_source INTEGER NOT NULL
 );
 
 -- Human approvals: who approved which candidates file, under which policy, and why.

@@ -28,11 +28,7 @@ pub(crate) fn run(args: &ApproveArgs, out: &mut dyn Write) -> anyhow::Result<Exi
         "approval {}: {} of {} rows approved ({} devices, detection run {}) by {}",
         a.id, a.approved, a.rows, a.devices, a.detect_run, req.by
     )?;
-    writeln!(
-        out,
-        "{} rows below the policy were not approved",
-        a.held
-    )?;
+    writeln!(out, "{} rows below the policy were not approved", a.held)?;
     if a.allow_listed > 0 {
         output::warn(&format!(
             "{} approved rows share an identifier with the allow list: they will never be listed",

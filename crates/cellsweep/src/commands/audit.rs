@@ -75,10 +75,16 @@ pub(crate) fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> anyhow::Res
         Some(b) => {
             writeln!(out, "tampered: first broken entry {} ({})", b.seq, b.kind)?;
             writeln!(out, "  {}", b.detail)?;
-            for p in v.checkpoint_problems.iter().filter(|p| Some(*p) != v.first()) {
+            for p in v
+                .checkpoint_problems
+                .iter()
+                .filter(|p| Some(*p) != v.first())
+            {
                 writeln!(out, "  also: entry {} ({}): {}", p.seq, p.kind, p.detail)?;
             }
-            output::hint("restore the catalog from a backup and compare its audit log with this one; the checkpoints' signatures show what cellsweep wrote");
+            output::hint(
+                "restore the catalog from a backup and compare its audit log with this one; the checkpoints' signatures show what cellsweep wrote",
+            );
             Ok(ExitCode::from(EXIT_TAMPERED))
         }
     }

@@ -309,7 +309,10 @@ fn interdict(
     let lists_dir = root.join("lists");
     let mut last = None;
     for (label, day) in [
-        ("today: every approved pairing is in its grace period", today),
+        (
+            "today: every approved pairing is in its grace period",
+            today,
+        ),
         (
             "eight days later: the grace period is over",
             today.checked_add(jiff::Span::new().days(8))?,
@@ -371,8 +374,22 @@ fn interdict(
                 doc.devices.len(),
                 doc.deadline
             )?;
-            requests::transition(ws, &doc.reference, &[], State::Acknowledged, "operator-desk", None)?;
-            let done = requests::transition(ws, &doc.reference, &[], State::Confirmed, "operator-desk", None)?;
+            requests::transition(
+                ws,
+                &doc.reference,
+                &[],
+                State::Acknowledged,
+                "operator-desk",
+                None,
+            )?;
+            let done = requests::transition(
+                ws,
+                &doc.reference,
+                &[],
+                State::Confirmed,
+                "operator-desk",
+                None,
+            )?;
             writeln!(
                 out,
                 "  acknowledged, then {} devices confirmed disabled by the operator",

@@ -116,10 +116,7 @@ pub(crate) fn status(args: &DisableStatusArgs, out: &mut dyn Write) -> anyhow::R
     audit::record(
         &ws,
         cellsweep_store::Action::Consultation,
-        &format!(
-            "requests:{}",
-            reference.or(device).unwrap_or("all")
-        ),
+        &format!("requests:{}", reference.or(device).unwrap_or("all")),
         None,
         vec![],
         "disable status".into(),

@@ -14,14 +14,27 @@ pub(crate) fn show(args: &RetentionShowArgs, out: &mut dyn Write) -> anyhow::Res
     let ws = open(&args.workspace)?;
     let day = settings::day(args.as_of.as_deref(), "`--as-of`")?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["dataset", "source", "path", "size", "retain_until", "own_date", "expired"])?;
+    w.write_record([
+        "dataset",
+        "source",
+        "path",
+        "size",
+        "retain_until",
+        "own_date",
+        "expired",
+    ])?;
     for r in retention::plan(&ws, day)? {
         let (kind, source, path, size) = match &r.dataset {
             Dataset::Events {
                 source,
                 path,
                 parts,
-            } => ("events", source.to_string(), path.clone(), format!("{parts} parts")),
+            } => (
+                "events",
+                source.to_string(),
+                path.clone(),
+                format!("{parts} parts"),
+            ),
             Dataset::Quarantine { source, path, rows } => (
                 "quarantine",
                 source.to_string(),

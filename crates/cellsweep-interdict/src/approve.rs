@@ -458,10 +458,11 @@ fn check_fresh(ws: &Workspace, path: &Path, sha256: &str) -> Result<i64, Error> 
     Ok(run)
 }
 
+/// (IMEI, IMSI) of an approved pairing.
+type PairKey = (Option<String>, Option<String>);
+
 /// The earliest block date of every (IMEI, IMSI) ever approved.
-fn earliest_block_dates(
-    ws: &Workspace,
-) -> Result<BTreeMap<(Option<String>, Option<String>), Date>, Error> {
+fn earliest_block_dates(ws: &Workspace) -> Result<BTreeMap<PairKey, Date>, Error> {
     let mut out = BTreeMap::new();
     let mut stmt = ws
         .conn()

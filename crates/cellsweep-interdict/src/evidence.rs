@@ -699,7 +699,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn table(html: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
-    let _ = write!(html, "<h2>{}</h2>\n", escape(title));
+    let _ = writeln!(html, "<h2>{}</h2>", escape(title));
     if rows.is_empty() {
         html.push_str("<p class=\"none\">none recorded</p>\n");
         return;

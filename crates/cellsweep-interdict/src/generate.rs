@@ -112,11 +112,14 @@ pub struct Generation {
     pub lists: Lists,
 }
 
+/// A notification as written: (MSISDN, block date, reasons).
+type Notified = (String, String, String);
+
 /// Rows of a generation as stored, for deltas.
 #[derive(Debug, Default)]
 struct Stored {
     black: BTreeMap<String, (String, String)>,
-    notif: BTreeMap<String, BTreeMap<(String, String), (String, String, String)>>,
+    notif: BTreeMap<String, BTreeMap<(String, String), Notified>>,
     exc: BTreeMap<String, BTreeSet<(String, String, String)>>,
 }
 

@@ -327,29 +327,29 @@ pub fn build(inputs: &Inputs, day: Date) -> Lists {
     }
 
     // Exceptions: allow-listed pairings, and known pairings that touch the allow list.
-    let mut exception =
-        |imei: &str, imsi: &str, msisdn: &str, op: Option<&String>, device: &str| match op {
-            Some(op) => {
-                out.exceptions
-                    .entry(op.clone())
-                    .or_default()
-                    .insert(PairRow {
-                        imei: imei.to_owned(),
-                        imsi: imsi.to_owned(),
-                        msisdn: msisdn.to_owned(),
-                        block_date: None,
-                        reasons: String::new(),
-                        device: device.to_owned(),
-                    });
-            }
-            None => {
-                out.unroutable_exceptions.insert((
-                    imei.to_owned(),
-                    imsi.to_owned(),
-                    msisdn.to_owned(),
-                ));
-            }
-        };
+    let mut exception = |imei: &str,
+                         imsi: &str,
+                         msisdn: &str,
+                         op: Option<&String>,
+                         device: &str| match op {
+        Some(op) => {
+            out.exceptions
+                .entry(op.clone())
+                .or_default()
+                .insert(PairRow {
+                    imei: imei.to_owned(),
+                    imsi: imsi.to_owned(),
+                    msisdn: msisdn.to_owned(),
+                    block_date: None,
+                    reasons: String::new(),
+                    device: device.to_owned(),
+                });
+        }
+        None => {
+            out.unroutable_exceptions
+                .insert((imei.to_owned(), imsi.to_owned(), msisdn.to_owned()));
+        }
+    };
     for a in &allow {
         if let (Some(imei), Some(imsi)) = (&a.imei, &a.imsi) {
             exception(

@@ -333,7 +333,7 @@ impl Workspace {
                 if own {
                     self.conn().execute_batch("COMMIT").map_err(sql)?;
                 }
-                if seq % CHECKPOINT_EVERY == 0 {
+                if seq.is_multiple_of(CHECKPOINT_EVERY) {
                     self.audit_checkpoint()?;
                 }
                 Ok(seq)
@@ -563,8 +563,8 @@ fn walk_chain(rows: &[StoredEntry]) -> Option<Break> {
         .collect();
     let max_seq = rows.last().map_or(0, |r| r.seq);
     let mut prev = GENESIS;
-    let mut expected = 1u64;
     for (i, r) in rows.iter().enumerate() {
+        let expected = i as u64 + 1;
         let before = |k: usize| i.checked_sub(k).map_or(GENESIS, |j| rows[j].hash.as_str());
         if r.seq != expected {
             let detail = if r.seq == expected + 1 {
@@ -664,7 +664,6 @@ fn walk_chain(rows: &[StoredEntry]) -> Option<Break> {
             });
         }
         prev = &r.hash;
-        expected += 1;
     }
     None
 }

@@ -9,7 +9,7 @@ fn entry(i: u64) -> AuditEntry {
         action: Action::ALL[(i % 6) as usize],
         object: format!("source:{i}"),
         justification: "REQ-2026-001".into(),
-        recipients: if i % 3 == 0 {
+        recipients: if i.is_multiple_of(3) {
             vec!["208-01".into(), "208-10".into()]
         } else {
             vec![]

@@ -6,10 +6,16 @@
 //! WS/
 //! ├── workspace.toml     typed, versioned settings (format version, default region, ...)
 //! ├── catalog.sqlite     provenance of every imported file, quarantine, reference data,
-//! │                      the list of event parts
+//! │                      the list of event parts, the audit log and its signed checkpoints
+//! ├── keys/audit.key     the audit signing key (ed25519 seed, owner-only; an HSM in production)
+//! ├── keys/audit.pub     its public half
+//! ├── lists/             block-list generations (written by cellsweep-interdict)
 //! └── events/            canonical operator events as Parquet parts (written by cellsweep-ingest)
 //!     └── operator=208-01/day=2026-03-01/<sha256>-<chunk>.parquet
 //! ```
+//!
+//! Every command that reads or changes personal data appends to the audit log
+//! ([`Workspace::audit`], module [`audit`]) and ends with a signed checkpoint.
 //!
 //! This crate knows the layout and the schema, and guarantees three things to every importer:
 //!

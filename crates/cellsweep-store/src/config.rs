@@ -34,6 +34,62 @@ pub struct WorkspaceConfig {
     /// IANA time zone of the facilities: local nights and visiting hours are counted in it.
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// How long data are kept before `cellsweep retention apply` erases them.
+    #[serde(default, skip_serializing_if = "RetentionConfig::is_default")]
+    pub retention: RetentionConfig,
+}
+
+/// Default retention of operator events, in days from their import.
+pub const DEFAULT_EVENTS_DAYS: u32 = 365;
+
+/// Default retention of quarantined rows (raw rows of any file), in days from their import.
+pub const DEFAULT_QUARANTINE_DAYS: u32 = 90;
+
+/// Default retention of generated block lists, in days from their generation.
+pub const DEFAULT_LISTS_DAYS: u32 = 365;
+
+/// Retention defaults per kind of dataset (`[retention]` in `workspace.toml`). A file's own
+/// date (`cellsweep retention set`) overrides its kind's default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Operator events (Parquet parts and their catalog rows), days from import.
+    #[serde(default = "default_events_days")]
+    pub events_days: u32,
+    /// Quarantined rows, days from import.
+    #[serde(default = "default_quarantine_days")]
+    pub quarantine_days: u32,
+    /// Generated block lists (zips and list rows), days from generation.
+    #[serde(default = "default_lists_days")]
+    pub lists_days: u32,
+}
+
+fn default_events_days() -> u32 {
+    DEFAULT_EVENTS_DAYS
+}
+
+fn default_quarantine_days() -> u32 {
+    DEFAULT_QUARANTINE_DAYS
+}
+
+fn default_lists_days() -> u32 {
+    DEFAULT_LISTS_DAYS
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            events_days: DEFAULT_EVENTS_DAYS,
+            quarantine_days: DEFAULT_QUARANTINE_DAYS,
+            lists_days: DEFAULT_LISTS_DAYS,
+        }
+    }
+}
+
+impl RetentionConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 fn default_timezone() -> String {
@@ -50,6 +106,7 @@ impl Default for WorkspaceConfig {
             format: FORMAT_VERSION,
             region: default_region(),
             timezone: default_timezone(),
+            retention: RetentionConfig::default(),
         }
     }
 }

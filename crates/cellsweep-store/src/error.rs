@@ -54,6 +54,14 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The audit signing or public key file is unusable.
+    #[error("unusable audit key `{}`: {reason}", path.display())]
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The caller broke an invariant of the import protocol (a bug in cellsweep).
     #[error("internal error: {0}")]
     Internal(String),

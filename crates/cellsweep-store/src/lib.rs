@@ -6,10 +6,16 @@
 //! WS/
 //! ├── workspace.toml     typed, versioned settings (format version, default region, ...)
 //! ├── catalog.sqlite     provenance of every imported file, quarantine, reference data,
-//! │                      the list of event parts
+//! │                      the list of event parts, the audit log and its signed checkpoints
+//! ├── keys/audit.key     the audit signing key (ed25519 seed, owner-only; an HSM in production)
+//! ├── keys/audit.pub     its public half
+//! ├── lists/             block-list generations (written by cellsweep-interdict)
 //! └── events/            canonical operator events as Parquet parts (written by cellsweep-ingest)
 //!     └── operator=208-01/day=2026-03-01/<sha256>-<chunk>.parquet
 //! ```
+//!
+//! Every command that reads or changes personal data appends to the audit log
+//! ([`Workspace::audit`], module [`audit`]) and ends with a signed checkpoint.
 //!
 //! This crate knows the layout and the schema, and guarantees three things to every importer:
 //!
@@ -46,6 +52,7 @@
 //! assert_eq!((source.rows_in, source.rows_quarantined), (2, 1));
 //! ```
 
+pub mod audit;
 mod config;
 mod error;
 mod events;
@@ -53,7 +60,11 @@ mod hash;
 mod import;
 mod workspace;
 
-pub use config::{CONFIG_FILE, FORMAT_VERSION, WorkspaceConfig};
+pub use audit::{Action, AuditEntry};
+pub use config::{
+    CONFIG_FILE, DEFAULT_EVENTS_DAYS, DEFAULT_LISTS_DAYS, DEFAULT_QUARANTINE_DAYS, FORMAT_VERSION,
+    RetentionConfig, WorkspaceConfig,
+};
 pub use error::Error;
 pub use events::{EVENTS_DIR, EventPart, STAGING_DIR};
 pub use hash::{FileDigest, digest_file};

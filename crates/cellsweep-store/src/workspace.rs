@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_events.sql"),
     include_str!("migrations/003_detect.sql"),
     include_str!("migrations/004_records.sql"),
+    include_str!("migrations/005_interdict.sql"),
 ];
 
 /// An open workspace.

@@ -11,9 +11,12 @@ Exit status:
   1  error: the command could not do its job (the message says why)
   2  usage error: wrong arguments
   3  `ids check`: at least one value is not a valid identifier
+  4  `audit verify`: the audit log was tampered with
 
 Environment:
   CELLSWEEP_REGION  default region for national phone numbers (e.g. FR)
+  CELLSWEEP_USER    who acts, for the audit log (default: $USER); `--by` overrides it
+  CELLSWEEP_REASON  why, for the audit log, when a command has no `--reason`
   NO_COLOR          disable colour in messages";
 
 /// Find, trace and shut down contraband phones in prisons, from data that operators and
@@ -65,6 +68,239 @@ pub(crate) enum Command {
     /// Measure results against a simulation's truth.
     #[command(subcommand)]
     Evaluate(EvaluateCommand),
+    /// Approve detected candidates for interdiction: a policy, then who and why.
+    Approve(ApproveArgs),
+    /// Block lists for operators' equipment registers: blacklist, notifications, exceptions.
+    #[command(subcommand)]
+    Lists(ListsCommand),
+    /// Disable requests to operators: create, record their answers, reverse on appeal.
+    #[command(subcommand)]
+    Disable(DisableCommand),
+    /// Write a device's evidence package (HTML and JSON).
+    Evidence(EvidenceArgs),
+    /// The tamper-evident audit log: verify it, list it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Retention of personal data: show dates, set one, erase what expired.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ActorArgs {
+    /// Who acts, recorded in the audit log (default: `CELLSWEEP_USER`, then `$USER`).
+    #[arg(long, value_name = "WHO")]
+    pub(crate) by: Option<String>,
+    /// Why, recorded in the audit log (default: `CELLSWEEP_REASON`).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApproveArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Candidates file written by `cellsweep detect` on this workspace, unedited.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) candidates: PathBuf,
+    /// Rows at or above this probability are approved.
+    #[arg(long, value_name = "P")]
+    pub(crate) min_probability: f64,
+    /// A row must carry one of these conditions (repeatable); default: any condition.
+    #[arg(long = "condition", value_name = "NAME")]
+    pub(crate) conditions: Vec<String>,
+    /// Days between approval and blacklisting; meanwhile the pairings are notified.
+    #[arg(long, value_name = "N", default_value_t = cellsweep_interdict::DEFAULT_GRACE_DAYS)]
+    pub(crate) grace_days: u32,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ListsCommand {
+    /// Generate the next numbered generation: full lists, deltas against the previous one,
+    /// zipped with a manifest of counts and SHA-256 hashes.
+    Generate(ListsGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListsGenerateArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Directory for the zip and a copy of its manifest.
+    #[arg(long, short, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// Measure grace periods against this day (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DisableCommand {
+    /// Create a request to an operator for a facility's approved devices.
+    Create(DisableCreateArgs),
+    /// Record the operator's acknowledgement of a request.
+    Ack(DisableMoveArgs),
+    /// Record the operator's confirmation that devices are disabled.
+    Confirm(DisableMoveArgs),
+    /// Record the operator's rejection, with its reasons (`--reason`).
+    Reject(DisableMoveArgs),
+    /// Reverse disabled devices on appeal, with the decision (`--reason`).
+    Reverse(DisableMoveArgs),
+    /// Every device's state, and with `--history` every transition.
+    Status(DisableStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DisableCreateArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The operator (PLMN, `208-01`).
+    #[arg(long, value_name = "PLMN")]
+    pub(crate) operator: String,
+    /// The facility's id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) facility: String,
+    /// Legal basis of the request (article, order).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) legal_basis: String,
+    /// Unique reference of the request.
+    #[arg(long, value_name = "REF")]
+    pub(crate) reference: String,
+    /// Day by which the operator must answer (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) deadline: String,
+    /// Only these devices (repeatable); default: every approved device of the facility with a
+    /// SIM of the operator that no active request covers.
+    #[arg(long = "device", value_name = "ID")]
+    pub(crate) devices: Vec<String>,
+    /// Write the request (JSON) to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Who sends it (default: `CELLSWEEP_USER`, then `$USER`).
+    #[arg(long, value_name = "WHO")]
+    pub(crate) by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DisableMoveArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The request's reference.
+    pub(crate) reference: String,
+    /// Only these devices (repeatable); default: every device whose state allows it.
+    #[arg(long = "device", value_name = "ID")]
+    pub(crate) devices: Vec<String>,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DisableStatusArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Only this device.
+    #[arg(long, value_name = "ID")]
+    pub(crate) device: Option<String>,
+    /// Only this request.
+    #[arg(long, value_name = "REF")]
+    pub(crate) reference: Option<String>,
+    /// Print every transition instead of the current states.
+    #[arg(long)]
+    pub(crate) history: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvidenceArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The device id (as `cellsweep detect` wrote it).
+    pub(crate) device: String,
+    /// Directory for `<device>.html` and `<device>.json`.
+    #[arg(long, short, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// To whom the package will be disclosed (repeatable), recorded in the audit log.
+    #[arg(long = "to", value_name = "RECIPIENT")]
+    pub(crate) recipients: Vec<String>,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Walk the hash chain and the signed checkpoints; name the first edited, removed,
+    /// inserted or reordered entry. Exit status 4 if the log was tampered with.
+    Verify(AuditVerifyArgs),
+    /// Print audit entries as CSV.
+    Log(AuditLogArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditVerifyArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The verifier's trusted copy of the audit public key (hex); default: the workspace's
+    /// `keys/audit.pub`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) public_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditLogArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// First entry.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) from: u64,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RetentionCommand {
+    /// Every dataset still held, with its retention date.
+    Show(RetentionShowArgs),
+    /// Set a file's own retention date (a legal hold, a court order).
+    Set(RetentionSetArgs),
+    /// Erase every dataset whose retention date has passed, and log each erasure.
+    Apply(RetentionApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetentionShowArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Say what has expired on this day (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetentionSetArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// The source file's id (`cellsweep retention show`).
+    #[arg(long, value_name = "ID")]
+    pub(crate) source: i64,
+    /// Last day its data are kept (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) until: String,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetentionApplyArgs {
+    /// The workspace.
+    pub(crate) workspace: PathBuf,
+    /// Erase what has expired on this day (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    #[command(flatten)]
+    pub(crate) actor: ActorArgs,
 }
 
 /// Search model constants shared by `plan`, `locate` and `evaluate plan`.

@@ -19,6 +19,9 @@ use clap::Parser;
 /// Exit status for a command that ran but found invalid values (`ids check`).
 pub(crate) const EXIT_INVALID: u8 = 3;
 
+/// Exit status for `audit verify` when the audit log was tampered with.
+pub(crate) const EXIT_TAMPERED: u8 = 4;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {

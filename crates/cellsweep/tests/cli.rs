@@ -70,6 +70,15 @@ fn help_on_every_subcommand() {
         vec!["detect", "--help"],
         vec!["evaluate", "--help"],
         vec!["evaluate", "detect", "--help"],
+        vec!["approve", "--help"],
+        vec!["lists", "generate", "--help"],
+        vec!["disable", "create", "--help"],
+        vec!["disable", "reverse", "--help"],
+        vec!["disable", "status", "--help"],
+        vec!["evidence", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["audit", "log", "--help"],
+        vec!["retention", "apply", "--help"],
     ] {
         let r = cellsweep(dir.path(), &args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);

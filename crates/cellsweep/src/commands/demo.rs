@@ -10,6 +10,10 @@
 //! 6. detect contraband devices and print the top candidates per facility with their evidence;
 //! 7. plan searches, have the simulated search teams carry them out, record the outcomes, and
 //!    plan again, for a few rounds, with the cumulative finds.
+//! 8. detect again, recalibrated on the seizures;
+//! 9. interdiction: approve the candidates, generate two generations of block lists (in the
+//!    grace period, then past it), send a disable request, write one evidence package, and
+//!    verify the audit log that recorded all of it.
 //!
 //! It grows with every capability; nothing in it reads the simulation's `truth/`, except the
 //! simulated search teams of step 7 (they search real cells where the phones really are).
@@ -25,7 +29,7 @@ use cellsweep_sim::Scenario;
 use cellsweep_store::Workspace;
 
 use crate::cli::DemoArgs;
-use crate::commands::{ids, refdata};
+use crate::commands::{audit, detect, evidence, ids, lists, refdata};
 
 /// Reference files of a simulation, in import order: operator codes first, since they teach
 /// the IMSI parser MNC lengths used by the allow list.
@@ -139,6 +143,20 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<ExitCo
     )?;
     let mut ws = ws;
     plan_rounds(&mut ws, &sim_dir, root, out)?;
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "== 8. detection again, recalibrated on the seizures =="
+    )?;
+    let detection = redetect(&ws, out)?;
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "== 9. interdiction: approval, block lists, a disable request, evidence =="
+    )?;
+    interdict(&ws, &detection, root, out)?;
 
     writeln!(out)?;
     writeln!(out, "== next ==")?;
@@ -278,6 +296,14 @@ fn ingest_deliveries(ws: &mut Workspace, dir: &Path, out: &mut dyn Write) -> any
             .with_context(|| format!("cannot ingest `{}`", path.display()))?;
         if let cellsweep_ingest::IngestOutcome::Imported(r) = outcome {
             let s = &r.source;
+            audit::record(
+                ws,
+                cellsweep_store::Action::Collection,
+                &format!("source:{}", s.id),
+                Some("DEMO-2026-001"),
+                vec![],
+                format!("demo ingest: {} events from `{}`", s.rows_accepted, s.path),
+            )?;
             files += 1;
             rows += s.rows_in;
             accepted += s.rows_accepted;
@@ -320,7 +346,28 @@ fn import_records(ws: &mut Workspace, sim_dir: &Path, out: &mut dyn Write) -> an
 }
 
 /// Runs detection with the built-in conditions and prints the best candidates per facility.
-fn detect_and_show(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<()> {
+/// Runs detection again and prints one line: the candidates and the calibration.
+fn redetect(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<cellsweep_detect::Detection> {
+    let engine = cellsweep_query::Engine::local()?;
+    let settings = cellsweep_detect::Settings {
+        timezone: ws.config().timezone.clone(),
+        ..cellsweep_detect::Settings::default()
+    };
+    let d = cellsweep_detect::run(ws, &engine, &settings).context("detection failed")?;
+    writeln!(
+        out,
+        "{} candidates at probability >= {}; calibration: {}",
+        d.candidates.len(),
+        settings.threshold,
+        d.calibration
+    )?;
+    Ok(d)
+}
+
+fn detect_and_show(
+    ws: &Workspace,
+    out: &mut dyn Write,
+) -> anyhow::Result<cellsweep_detect::Detection> {
     let engine = cellsweep_query::Engine::local()?;
     let settings = cellsweep_detect::Settings {
         timezone: ws.config().timezone.clone(),
@@ -362,7 +409,7 @@ fn detect_and_show(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<()> {
             writeln!(out, "    {}", c.explanation)?;
         }
     }
-    Ok(())
+    Ok(d)
 }
 
 /// A supplier's IMEI, an allow-listed number and a cell covering the first facility.
@@ -386,4 +433,166 @@ fn request(kind: Kind, path: &Path) -> ImportRequest {
         replace: false,
         region: Region::FR,
     }
+}
+
+/// Who acts in the demo, and under which legal reference.
+const DEMO_ANALYST: &str = "demo-analyst";
+const DEMO_REFERENCE: &str = "DEMO-2026-001";
+
+/// Section 7: approve, generate lists twice (in grace, then past it), request a disable,
+/// write one evidence package, verify the audit log.
+fn interdict(
+    ws: &Workspace,
+    d: &cellsweep_detect::Detection,
+    root: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    use cellsweep_interdict::requests::{self, NewRequest, State};
+    let candidates = root.join("candidates.csv");
+    let rows = detect::write_candidates(&candidates, d, false)?;
+    cellsweep_interdict::register_candidates(ws, &candidates, rows)?;
+    let today = cellsweep_interdict::today();
+    let reason = format!("{DEMO_REFERENCE}: contraband phones detected inside the facilities");
+    let approval = cellsweep_interdict::approve(
+        ws,
+        &cellsweep_interdict::ApproveRequest {
+            candidates: candidates.clone(),
+            min_probability: 0.9,
+            conditions: vec![],
+            grace_days: cellsweep_interdict::DEFAULT_GRACE_DAYS,
+            by: DEMO_ANALYST.into(),
+            reason: reason.clone(),
+            day: today,
+        },
+    )
+    .context("approval refused")?;
+    writeln!(
+        out,
+        "approval {} by {DEMO_ANALYST}: {} of {} candidate rows at probability >= 0.9 ({} devices); blacklisted after {} days of notification",
+        approval.id,
+        approval.approved,
+        approval.rows,
+        approval.devices,
+        cellsweep_interdict::DEFAULT_GRACE_DAYS
+    )?;
+    let lists_dir = root.join("lists");
+    let mut last = None;
+    for (label, day) in [
+        (
+            "today: every approved pairing is in its grace period",
+            today,
+        ),
+        (
+            "eight days later: the grace period is over",
+            today.checked_add(jiff::Span::new().days(8))?,
+        ),
+    ] {
+        writeln!(out)?;
+        writeln!(out, "block lists as of {day} ({label})")?;
+        let g = cellsweep_interdict::generate(
+            ws,
+            &cellsweep_interdict::GenerateRequest {
+                out: lists_dir.clone(),
+                day,
+                by: DEMO_ANALYST.into(),
+                reason: reason.clone(),
+            },
+        )?;
+        lists::print_generation(&g, out)?;
+        last = Some(g);
+    }
+
+    // A disable request to the operator with the most notified devices of the first facility.
+    let facility = d
+        .candidates
+        .first()
+        .map(|c| c.facility.clone())
+        .unwrap_or_default();
+    let operator = last
+        .as_ref()
+        .and_then(|g| {
+            g.manifest
+                .counts
+                .iter()
+                .filter(|(k, _)| k.starts_with("notifications_") && !k.contains("_delta"))
+                .max_by_key(|(_, n)| **n)
+                .map(|(k, _)| k.trim_start_matches("notifications_").to_owned())
+        })
+        .unwrap_or_else(|| "208-01".into());
+    writeln!(out)?;
+    let doc = requests::create(
+        ws,
+        &NewRequest {
+            reference: "DEMO-DISABLE-001".into(),
+            operator: operator.clone(),
+            facility: facility.clone(),
+            legal_basis: "art. 706-95 code de procédure pénale (fictional demo order)".into(),
+            deadline: today.checked_add(jiff::Span::new().days(14))?,
+            by: DEMO_ANALYST.into(),
+            devices: vec![],
+        },
+    );
+    let mut requested = None;
+    match doc {
+        Ok(doc) => {
+            requested = doc.devices.first().map(|d| d.device.clone());
+            writeln!(
+                out,
+                "disable request {} to {operator} for facility {facility}: {} devices, deadline {}",
+                doc.reference,
+                doc.devices.len(),
+                doc.deadline
+            )?;
+            requests::transition(
+                ws,
+                &doc.reference,
+                &[],
+                State::Acknowledged,
+                "operator-desk",
+                None,
+            )?;
+            let done = requests::transition(
+                ws,
+                &doc.reference,
+                &[],
+                State::Confirmed,
+                "operator-desk",
+                None,
+            )?;
+            writeln!(
+                out,
+                "  acknowledged, then {} devices confirmed disabled by the operator",
+                done.len()
+            )?;
+        }
+        Err(e) => writeln!(out, "no disable request: {e}")?,
+    }
+
+    writeln!(out)?;
+    // The evidence package of a device in the request (else the top candidate).
+    if let Some(device) = requested.or_else(|| d.candidates.first().map(|c| c.device.clone())) {
+        let (p, json, html) = cellsweep_interdict::evidence::write(
+            ws,
+            &cellsweep_interdict::evidence::EvidenceRequest {
+                device,
+                out: root.join("evidence"),
+                by: DEMO_ANALYST.into(),
+                reason: reason.clone(),
+                recipients: vec![],
+            },
+        )?;
+        evidence::print_package(&p, &json, &html, out)?;
+    }
+
+    audit::done(ws)?;
+    let v = ws.audit_verify(None)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "audit log: {} entries, {} signed checkpoints, {}",
+        v.entries,
+        v.checkpoints,
+        if v.is_intact() { "intact" } else { "TAMPERED" }
+    )?;
+    Ok(())
 }

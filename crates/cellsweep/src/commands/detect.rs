@@ -9,7 +9,7 @@ use cellsweep_ids::CellId;
 use cellsweep_query::Engine;
 
 use crate::cli::{CoverageArgs, DetectArgs, EvaluateDetectArgs};
-use crate::commands::refdata::open;
+use crate::commands::{audit, refdata::open};
 use crate::output;
 
 pub(crate) fn coverage(args: &CoverageArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
@@ -37,6 +37,15 @@ pub(crate) fn coverage(args: &CoverageArgs, out: &mut dyn Write) -> anyhow::Resu
         };
         writeln!(out, "{id},{:.6},{:.4},{ta}", c.share, c.prob)?;
     }
+    audit::record(
+        &ws,
+        cellsweep_store::Action::Consultation,
+        &format!("facility:{}", f.id),
+        None,
+        vec![],
+        format!("coverage: {} covering cells", cov.len()),
+    )?;
+    audit::done(&ws)?;
     output::note(&format!(
         "{} cells cover `{}` ({})",
         cov.len(),
@@ -81,10 +90,26 @@ pub(crate) fn detect(args: &DetectArgs, out: &mut dyn Write) -> anyhow::Result<E
     };
     let started = std::time::Instant::now();
     let d = cellsweep_detect::run(&ws, &engine, &settings).context("detection failed")?;
-    write_candidates(&args.out, &d, false)?;
+    let rows = write_candidates(&args.out, &d, false)?;
+    cellsweep_interdict::register_candidates(&ws, &args.out, rows)
+        .context("cannot record the candidates file")?;
     if let Some(p) = &args.scores {
         write_candidates(p, &d, true)?;
     }
+    audit::record(
+        &ws,
+        cellsweep_store::Action::Combination,
+        "detection",
+        None,
+        vec![],
+        format!(
+            "detect: events combined with reference data; {} devices, {} candidates written to `{}`",
+            d.devices,
+            d.candidates.len(),
+            args.out.display()
+        ),
+    )?;
+    audit::done(&ws)?;
     if let Some(note) = &d.conditions_changed {
         output::warn(note);
     }
@@ -140,8 +165,13 @@ fn remote(url: &str) -> anyhow::Result<Engine> {
     )
 }
 
-/// Writes candidates, one row per IMEI-IMSI pairing of each candidate device.
-fn write_candidates(path: &std::path::Path, d: &Detection, all: bool) -> anyhow::Result<()> {
+/// Writes candidates, one row per IMEI-IMSI pairing of each candidate device; returns the rows.
+pub(crate) fn write_candidates(
+    path: &std::path::Path,
+    d: &Detection,
+    all: bool,
+) -> anyhow::Result<u64> {
+    let mut n = 0;
     let file = std::fs::File::create(path)
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
@@ -180,10 +210,11 @@ fn write_candidates(path: &std::path::Path, d: &Detection, all: bool) -> anyhow:
                 &c.conditions.join("|"),
                 &c.explanation,
             ])?;
+            n += 1;
         }
     }
     w.flush()?;
-    Ok(())
+    Ok(n)
 }
 
 pub(crate) fn evaluate(args: &EvaluateDetectArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {

@@ -11,7 +11,10 @@ use anyhow::Context;
 use cellsweep_ids::Plmn;
 use cellsweep_ingest::{IngestOutcome, IngestRequest, Progress};
 
+use cellsweep_store::Action;
+
 use crate::cli::IngestArgs;
+use crate::commands::audit;
 use crate::commands::refdata::open;
 use crate::{output, settings};
 
@@ -78,6 +81,17 @@ pub(crate) fn run(args: &IngestArgs, out: &mut dyn Write) -> anyhow::Result<Exit
             IngestOutcome::Imported(r) => {
                 let s = &r.source;
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
+                audit::record(
+                    &ws,
+                    Action::Collection,
+                    &format!("source:{}", s.id),
+                    args.request_ref.as_deref(),
+                    vec![],
+                    format!(
+                        "ingest: {} events from `{}` ({} quarantined)",
+                        s.rows_accepted, s.path, s.rows_quarantined
+                    ),
+                )?;
                 writeln!(
                     out,
                     "source {}: events from `{}` ({})",
@@ -144,6 +158,7 @@ pub(crate) fn run(args: &IngestArgs, out: &mut dyn Write) -> anyhow::Result<Exit
             }
         }
     }
+    audit::done(&ws)?;
     Ok(ExitCode::SUCCESS)
 }
 

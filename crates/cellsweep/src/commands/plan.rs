@@ -13,8 +13,9 @@ use crate::cli::{
     BudgetArgs, EvaluatePlanArgs, LocateArgs, OutcomesRecordArgs, PlanArgs, PlaySearchesArgs,
     SearchModelArgs,
 };
-use crate::commands::refdata::open;
+use crate::commands::{audit, refdata::open};
 use crate::output;
+use cellsweep_store::Action;
 
 fn params(m: &SearchModelArgs) -> anyhow::Result<Params> {
     for (name, v) in [
@@ -85,6 +86,15 @@ pub(crate) fn locate(args: &LocateArgs, out: &mut dyn Write) -> anyhow::Result<E
         );
     };
     let layout = &inputs.layouts[loc.layout];
+    audit::record(
+        &ws,
+        Action::Consultation,
+        &format!("device {}", d.id),
+        None,
+        vec![],
+        "locate: the device's events combined with prison records, RF logs and searches".into(),
+    )?;
+    audit::done(&ws)?;
     writeln!(
         out,
         "device {} in facility {} (probability {:.3}{})",
@@ -138,6 +148,19 @@ pub(crate) fn plan(args: &PlanArgs, out: &mut dyn Write) -> anyhow::Result<ExitC
     if let Some(path) = &args.locations {
         write_locations(path, &inputs, &locs)?;
     }
+    audit::record(
+        &ws,
+        Action::Combination,
+        "search plan",
+        None,
+        vec![],
+        format!(
+            "plan: {} candidates located from events, prison records, RF logs and searches; plan written to `{}`",
+            locs.len(),
+            args.out.display()
+        ),
+    )?;
+    audit::done(&ws)?;
     let seized = inputs.devices.iter().filter(|d| d.seized).count();
     writeln!(
         out,
@@ -237,6 +260,18 @@ pub(crate) fn record(args: &OutcomesRecordArgs, out: &mut dyn Write) -> anyhow::
         .with_context(|| format!("cannot record outcomes from `{}`", args.file.display()))?;
     let (searches, seizures) = (added.searches.len(), added.seizures.len());
     crate::commands::refdata::report(&ws, &req, added.outcome, out)?;
+    audit::record(
+        &ws,
+        Action::Collection,
+        "search outcomes",
+        args.plan_ref.as_deref(),
+        vec![],
+        format!(
+            "outcomes record: `{}`: {searches} searches, {seizures} seizures",
+            args.file.display()
+        ),
+    )?;
+    audit::done(&ws)?;
     if searches == 0 {
         return Ok(ExitCode::SUCCESS);
     }

@@ -4,11 +4,22 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::QuarantineArgs;
-use crate::commands::refdata::open;
+use crate::commands::{audit, refdata::open};
 
 pub(crate) fn run(args: &QuarantineArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let ws = open(&args.workspace)?;
     let rows = ws.quarantined(args.source, args.limit)?;
+    audit::record(
+        &ws,
+        cellsweep_store::Action::Consultation,
+        &args
+            .source
+            .map_or("quarantine".into(), |s| format!("source:{s}:quarantine")),
+        None,
+        vec![],
+        format!("quarantine: {} rows shown", rows.len()),
+    )?;
+    audit::done(&ws)?;
     if args.csv {
         let mut w = csv::Writer::from_writer(out);
         w.write_record([

@@ -8,7 +8,10 @@ use anyhow::Context;
 use cellsweep_ref::{ImportOutcome, ImportRequest};
 use cellsweep_store::Workspace;
 
+use cellsweep_store::Action;
+
 use crate::cli::{RefImportArgs, WorkspaceArg};
+use crate::commands::audit;
 use crate::{output, settings};
 
 /// How many quarantined rows an import prints as examples.
@@ -32,6 +35,7 @@ pub(crate) fn import(args: &RefImportArgs, out: &mut dyn Write) -> anyhow::Resul
         };
         import_one(&mut ws, &req, out)?;
     }
+    audit::done(&ws)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -80,6 +84,17 @@ pub(crate) fn report(
                 s.rows_in, s.rows_accepted, s.rows_quarantined
             )?;
             writeln!(out, "  {summary}")?;
+            audit::record(
+                ws,
+                Action::Collection,
+                &format!("source:{}", s.id),
+                req.request_ref.as_deref(),
+                vec![],
+                format!(
+                    "ref import: {} {} rows from `{}` ({} quarantined)",
+                    s.rows_accepted, s.kind, s.path, s.rows_quarantined
+                ),
+            )?;
             if let Some(enc) = legacy_encoding {
                 output::warn(&format!(
                     "`{}` is not UTF-8; read as {enc}",

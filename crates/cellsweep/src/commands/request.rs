@@ -9,7 +9,7 @@ use cellsweep_ids::{Imei, Plmn};
 use cellsweep_ingest::request::{self, Parties, RequestMessage, Window};
 
 use crate::cli::{RequestCommon, TowerDumpArgs, TrafficArgs};
-use crate::commands::refdata::open;
+use crate::commands::{audit, refdata::open};
 
 pub(crate) fn tower_dump(args: &TowerDumpArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let c = &args.common;
@@ -33,13 +33,13 @@ pub(crate) fn tower_dump(args: &TowerDumpArgs, out: &mut dyn Write) -> anyhow::R
         &cells,
         jiff::Timestamp::now(),
     );
-    write_all(c, &msgs, out)
+    write_all(c, &ws, &msgs, out)
 }
 
 pub(crate) fn traffic(args: &TrafficArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let c = &args.common;
     // Opened to check it is a workspace and to write into it.
-    let _ws = open(&c.workspace)?;
+    let ws = open(&c.workspace)?;
     let text = std::fs::read_to_string(&args.imei_file)
         .with_context(|| format!("cannot read `{}`", args.imei_file.display()))?;
     let mut imeis = Vec::new();
@@ -78,7 +78,7 @@ pub(crate) fn traffic(args: &TrafficArgs, out: &mut dyn Write) -> anyhow::Result
         &ops,
         jiff::Timestamp::now(),
     );
-    write_all(c, &msgs, out)
+    write_all(c, &ws, &msgs, out)
 }
 
 fn parties(c: &RequestCommon) -> Parties {
@@ -110,6 +110,7 @@ fn instant(s: &str, end_of_day: bool) -> anyhow::Result<jiff::Timestamp> {
 
 fn write_all(
     c: &RequestCommon,
+    ws: &cellsweep_store::Workspace,
     msgs: &[RequestMessage],
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
@@ -130,5 +131,24 @@ fn write_all(
             m.values
         )?;
     }
+    let operators: Vec<String> = msgs
+        .iter()
+        .map(|m| m.operator.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    audit::record(
+        ws,
+        cellsweep_store::Action::Disclosure,
+        &format!("requests:{}", c.request_ref),
+        Some(&c.request_ref),
+        operators,
+        format!(
+            "request: {} ETSI TS 103 120 requests written to `{}`",
+            msgs.len(),
+            dir.display()
+        ),
+    )?;
+    audit::done(ws)?;
     Ok(ExitCode::SUCCESS)
 }

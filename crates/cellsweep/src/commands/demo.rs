@@ -346,19 +346,24 @@ fn import_records(ws: &mut Workspace, sim_dir: &Path, out: &mut dyn Write) -> an
 }
 
 /// Runs detection with the built-in conditions and prints the best candidates per facility.
-/// Runs detection again and prints one line: the candidates and the calibration.
-fn redetect(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<cellsweep_detect::Detection> {
+/// One detection run with the built-in conditions and the workspace's time zone.
+fn detection(ws: &Workspace) -> anyhow::Result<(cellsweep_detect::Detection, f64)> {
     let engine = cellsweep_query::Engine::local()?;
     let settings = cellsweep_detect::Settings {
         timezone: ws.config().timezone.clone(),
         ..cellsweep_detect::Settings::default()
     };
     let d = cellsweep_detect::run(ws, &engine, &settings).context("detection failed")?;
+    Ok((d, settings.threshold))
+}
+
+/// Runs detection again and prints one line: the candidates and the calibration.
+fn redetect(ws: &Workspace, out: &mut dyn Write) -> anyhow::Result<cellsweep_detect::Detection> {
+    let (d, threshold) = detection(ws)?;
     writeln!(
         out,
-        "{} candidates at probability >= {}; calibration: {}",
+        "{} candidates at probability >= {threshold}; calibration: {}",
         d.candidates.len(),
-        settings.threshold,
         d.calibration
     )?;
     Ok(d)
@@ -368,19 +373,14 @@ fn detect_and_show(
     ws: &Workspace,
     out: &mut dyn Write,
 ) -> anyhow::Result<cellsweep_detect::Detection> {
-    let engine = cellsweep_query::Engine::local()?;
-    let settings = cellsweep_detect::Settings {
-        timezone: ws.config().timezone.clone(),
-        ..cellsweep_detect::Settings::default()
-    };
-    let d = cellsweep_detect::run(ws, &engine, &settings).context("detection failed")?;
+    let (d, threshold) = detection(ws)?;
     writeln!(
         out,
         "{} devices resolved ({} shared IMEIs split); {} candidates at probability >= {} over {} nights",
         d.devices,
         d.shared_imeis,
         d.candidates.len(),
-        settings.threshold,
+        threshold,
         d.nights_observed
     )?;
     writeln!(out, "calibration: {}", d.calibration)?;

@@ -174,7 +174,8 @@ impl Location {
     }
 }
 
-fn argmax(v: &[f64]) -> (usize, f64) {
+/// The index and value of the largest element (the first on ties; `(0, f64::MIN)` if empty).
+pub fn argmax(v: &[f64]) -> (usize, f64) {
     v.iter()
         .copied()
         .enumerate()
@@ -427,14 +428,18 @@ impl Kernel {
     pub fn learn(inputs: &Inputs, p: &Params) -> Kernel {
         let mut n = [0.0f64; 4];
         let mut count = 0;
-        let layouts: HashMap<&str, &Layout> = inputs
+        // Per facility: the zone of each cell number.
+        let zones: HashMap<&str, HashMap<&str, usize>> = inputs
             .layouts
             .iter()
-            .map(|l| (l.facility.as_str(), l))
+            .map(|l| {
+                let zone_of = l.cells.iter().map(|c| (c.no.as_str(), c.zone)).collect();
+                (l.facility.as_str(), zone_of)
+            })
             .collect();
         for s in &inputs.seizures {
             let d = &inputs.devices[s.device];
-            let (Some(cell), Some(layout)) = (&s.cell, layouts.get(s.facility.as_str())) else {
+            let (Some(cell), Some(zone_of)) = (&s.cell, zones.get(s.facility.as_str())) else {
                 continue;
             };
             let Some(u) = users(inputs, d, p)
@@ -447,11 +452,6 @@ impl Kernel {
             let Some(h) = History::of(inputs, &d.facility, &u.inmate, d.first_us, s.day) else {
                 continue;
             };
-            let zone_of: HashMap<&str, usize> = layout
-                .cells
-                .iter()
-                .map(|c| (c.no.as_str(), c.zone))
-                .collect();
             let k = if h.current == *cell {
                 0
             } else if h.earlier.iter().any(|e| e.0 == *cell) {
@@ -892,12 +892,7 @@ mod tests {
         with_user(&mut inputs, 33_612_345_678, "I1", &[("2026-01-01", "Z1-3")]);
         with_user(&mut inputs, 33_698_765_432, "I1", &[("2026-01-01", "Z1-3")]);
         let l = &locate_all(&inputs, &Params::default())[0];
-        let best = l
-            .cells
-            .iter()
-            .copied()
-            .enumerate()
-            .fold((0, 0.0), |a, x| if x.1 > a.1 { x } else { a });
+        let best = argmax(&l.cells);
         assert_eq!(inputs.layouts[0].cells[best.0].no, "Z1-3");
         assert!(l.zones[1] > 0.75, "{:?}", l.zones);
         assert_eq!(l.users[0].0, "I1");

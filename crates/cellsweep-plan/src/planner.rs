@@ -102,7 +102,6 @@ pub fn plan(inputs: &Inputs, locs: &[Location], p: &Params, b: &Budget) -> Plan 
                 .collect()
         })
         .collect();
-    let mut expected_phones = 0.0;
     for loc in locs {
         let d = &inputs.devices[loc.device];
         for (c, pc) in loc.cells.iter().enumerate() {
@@ -120,7 +119,6 @@ pub fn plan(inputs: &Inputs, locs: &[Location], p: &Params, b: &Budget) -> Plan 
                 cm.devices.push((loc.device, m));
             }
         }
-        expected_phones += d.probability;
     }
     let gain = |cm: &CellMass, k: u32| {
         let k = k as i32;
@@ -252,7 +250,6 @@ pub fn plan(inputs: &Inputs, locs: &[Location], p: &Params, b: &Budget) -> Plan 
         .filter(|l| planned.contains(inputs.layouts[l.layout].facility.as_str()))
         .map(|l| inputs.devices[l.device].probability)
         .sum();
-    let _ = expected_phones;
     Plan {
         facilities: planned.len(),
         rows,

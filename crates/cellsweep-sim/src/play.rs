@@ -56,7 +56,6 @@ pub struct Played {
 }
 
 struct Phone {
-    handset: String,
     imei: String,
     imsi: String,
     mini: bool,
@@ -99,7 +98,6 @@ pub fn play(sim: &Path, plan: &[Planned], how: &Play, earlier: &[&Path]) -> Resu
             .or_default()
             .push(Phone {
                 mini: minis.contains(&handset),
-                handset,
                 imei,
                 imsi: get("imsi"),
             });
@@ -153,7 +151,6 @@ pub fn play(sim: &Path, plan: &[Planned], how: &Play, earlier: &[&Path]) -> Resu
             for ph in &found {
                 out.found += 1;
                 let _ = writeln!(out.csv, "{prefix},found,{},{}", ph.imei, ph.imsi);
-                let _ = &ph.handset;
             }
         }
     }

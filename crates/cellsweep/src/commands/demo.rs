@@ -204,16 +204,7 @@ fn plan_rounds(
         let plan = cellsweep_plan::plan(&inputs, &locs, &params, &budget);
         let plan_path = dir.join(format!("plan-{round}.csv"));
         cellsweep_plan::planner::write_csv(&plan_path, &plan)?;
-        let planned: Vec<cellsweep_sim::play::Planned> = plan
-            .rows
-            .iter()
-            .map(|r| cellsweep_sim::play::Planned {
-                facility: r.facility_id.clone(),
-                zone: r.zone_id.clone(),
-                cell: r.cell_no.clone(),
-                searches: r.searches,
-            })
-            .collect();
+        let planned = crate::commands::plan::to_play(&plan.rows);
         let day = inputs
             .plan_day
             .checked_add(jiff::Span::new().days(i64::from(round - 1)))

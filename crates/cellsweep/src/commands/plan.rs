@@ -212,12 +212,7 @@ fn write_locations(
         "user",
         "user_probability",
     ])?;
-    let best = |v: &[f64]| {
-        v.iter()
-            .copied()
-            .enumerate()
-            .fold((0, f64::MIN), |a, (i, x)| if x > a.1 { (i, x) } else { a })
-    };
+    let best = cellsweep_plan::locate::argmax;
     for l in locs {
         let d = &inputs.devices[l.device];
         let layout = &inputs.layouts[l.layout];
@@ -327,22 +322,25 @@ pub(crate) fn record(args: &OutcomesRecordArgs, out: &mut dyn Write) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn play(args: &PlaySearchesArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let p = params(&args.model)?;
-    let date: jiff::civil::Date = args
-        .date
-        .parse()
-        .with_context(|| format!("--date `{}`: expected YYYY-MM-DD", args.date))?;
-    let rows = read_plan(&args.plan)?;
-    let planned: Vec<cellsweep_sim::play::Planned> = rows
-        .iter()
+/// A plan's rows as the simulated search teams take them.
+pub(crate) fn to_play(rows: &[cellsweep_plan::PlanRow]) -> Vec<cellsweep_sim::play::Planned> {
+    rows.iter()
         .map(|r| cellsweep_sim::play::Planned {
             facility: r.facility_id.clone(),
             zone: r.zone_id.clone(),
             cell: r.cell_no.clone(),
             searches: r.searches,
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn play(args: &PlaySearchesArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let p = params(&args.model)?;
+    let date: jiff::civil::Date = args
+        .date
+        .parse()
+        .with_context(|| format!("--date `{}`: expected YYYY-MM-DD", args.date))?;
+    let planned = to_play(&read_plan(&args.plan)?);
     let earlier: Vec<&std::path::Path> = args.after.iter().map(|p| p.as_path()).collect();
     let played = cellsweep_sim::play::play(
         &args.sim,

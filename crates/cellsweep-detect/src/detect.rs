@@ -351,14 +351,9 @@ fn publish_run_dir(ws: &Workspace, dir: &std::path::Path) -> Result<(), Error> {
 }
 
 fn register_events(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
-    let event_files: Vec<PathBuf> = ws
-        .event_parts(None)?
-        .iter()
-        .map(|p| ws.root().join(&p.path))
-        .collect();
     engine.register_parquet(
         "events",
-        &event_files,
+        &ws.event_scan_paths()?,
         Some(cellsweep_ingest::event_schema()),
     )?;
     Ok(())

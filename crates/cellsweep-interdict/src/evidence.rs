@@ -519,8 +519,7 @@ fn events(
         return Ok((vec![], vec![], vec![]));
     }
     let engine = Engine::local()?;
-    let files: Vec<PathBuf> = parts.iter().map(|p| ws.root().join(&p.path)).collect();
-    engine.register_parquet("events", &files, None)?;
+    engine.register_parquet("events", &ws.event_scan_paths()?, None)?;
     let list = |k: &[String]| {
         if k.is_empty() {
             "NULL".to_owned()

@@ -121,6 +121,38 @@ impl Workspace {
         .map_err(|e| self.sql_err(e))
     }
 
+    /// The paths a query engine should read to see exactly the listed parts, as few as
+    /// possible: a partition directory whose files on disk are exactly its listed parts is
+    /// returned whole (with a trailing `/`), otherwise its listed parts one by one. Engines
+    /// that open or stat every path of a table at planning time (DataFusion does) then stay
+    /// within the process's open-file limit however many parts a delivery produced, and an
+    /// interrupted ingest's orphans are still never read.
+    pub fn event_scan_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        let root = self.root();
+        let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+        for p in self.event_parts(None)? {
+            let path = root.join(&p.path);
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            by_dir.entry(dir).or_default().push(path);
+        }
+        let mut out = Vec::new();
+        for (dir, listed) in by_dir {
+            let mut on_disk = Vec::new();
+            for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
+                on_disk.push(entry.map_err(io(&dir))?.path());
+            }
+            let listed_set: HashSet<&PathBuf> = listed.iter().collect();
+            if on_disk.len() == listed.len() && on_disk.iter().all(|f| listed_set.contains(f)) {
+                let mut d = dir.into_os_string();
+                d.push("/");
+                out.push(PathBuf::from(d));
+            } else {
+                out.extend(listed);
+            }
+        }
+        Ok(out)
+    }
+
     /// Removes what interrupted ingests left under `events/`: the staging directory and every
     /// file the catalog does not list. Holds the catalog's write lock meanwhile, so no ingest
     /// is writing parts at the same time. Returns how many files were removed.
@@ -254,7 +286,11 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
         }
+        // An orphan beside a listed part: the engine gets the part itself, not its directory.
+        assert_eq!(ws.event_scan_paths().unwrap(), [root.join(&part.path)]);
         assert_eq!(ws.clean_event_orphans().unwrap(), 3);
+        let dir = root.join("events/operator=208-01/day=2026-03-01/");
+        assert_eq!(ws.event_scan_paths().unwrap(), [dir]);
         assert!(root.join(&part.path).exists());
         assert!(!root.join("events/operator=208-10").exists());
         assert!(!root.join(STAGING_DIR).exists());

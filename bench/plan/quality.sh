@@ -8,7 +8,7 @@
 #
 # Environment: PROFILE=debug|release (default release), SKIP_BUILD=1, KEEP=1 (keep the work
 # directory target/bench-plan/<scenario>-<seed>), PLAN_ARGS (extra `plan`/`evaluate` limits,
-# default `--team-capacity 50`).
+# default `--team-capacity 50`), BIN (a cellsweep binary to use instead of the build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario="$1"
@@ -22,7 +22,7 @@ fi
 dir_profile=$([ "$profile" = release ] && echo release || echo debug)
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
-bin="$target/$dir_profile/cellsweep"
+bin="${BIN:-$target/$dir_profile/cellsweep}"
 name=$(basename "$scenario" .toml)
 dir="target/bench-plan/$name-$seed"
 rm -rf "$dir"

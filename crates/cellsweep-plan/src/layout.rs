@@ -5,6 +5,12 @@
 //! Floors usually have no polygon of their own; their cells belong to their wing.
 //! Each search zone with a polygon gets sample points (a grid of up to 8 × 8 points inside
 //! it) on which radio evidence is evaluated.
+//!
+//! Prison cells come from the zones' cell lists and, for cells no zone lists (a facility
+//! imported from a list of establishments, without a floor plan), from the inmate registry's
+//! cell assignments: such a cell joins the search zone of its registry zone when the catalog
+//! knows that zone, else a search zone of that name without a polygon (radio evidence then
+//! cannot tell its cells from the facility's other zones, and `locate` says so by spreading).
 
 use std::collections::HashMap;
 
@@ -79,8 +85,9 @@ struct ZoneRow {
     cells: Vec<String>,
 }
 
-/// Reads the layout of every facility that has prison cells (others cannot be planned at
-/// cell level and are skipped; [`layouts`] returns their ids as the second value).
+/// Reads the layout of every facility that has prison cells, in its zones or in the inmate
+/// registry (others cannot be planned at cell level and are skipped; [`layouts`] returns their
+/// ids as the second value).
 pub fn layouts(
     ws: &Workspace,
     facilities: &[Facility],
@@ -116,14 +123,28 @@ pub fn layouts(
             cells,
         });
     }
+    let mut registry: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut stmt = ws.conn().prepare(
+        "SELECT DISTINCT facility_id, zone_id, cell_no FROM inmate_cells
+         ORDER BY facility_id, zone_id, cell_no",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (fac, zone, cell) = row?;
+        registry.entry(fac).or_default().push((zone, cell));
+    }
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for f in facilities {
-        let Some(rows) = by_fac.get(&f.id) else {
-            skipped.push(f.id.clone());
-            continue;
-        };
-        let layout = build(&f.id, rows, plane);
+        let rows = by_fac.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+        let registered = registry.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+        let layout = build(&f.id, rows, registered, plane);
         if layout.cells.is_empty() {
             skipped.push(f.id.clone());
         } else {
@@ -133,13 +154,15 @@ pub fn layouts(
     Ok((out, skipped))
 }
 
-fn build(facility: &str, rows: &[ZoneRow], plane: Plane) -> Layout {
+/// A facility's layout from its zone rows and the (zone, cell) pairs of its inmate registry.
+fn build(facility: &str, rows: &[ZoneRow], registry: &[(String, String)], plane: Plane) -> Layout {
     let by_id: HashMap<&str, &ZoneRow> = rows.iter().map(|z| (z.id.as_str(), z)).collect();
     let mut zones: Vec<SearchZone> = Vec::new();
     let mut zone_of: HashMap<String, usize> = HashMap::new();
     let mut cells = Vec::new();
-    for z in rows.iter().filter(|z| !z.cells.is_empty()) {
-        // Walk up to the nearest zone with a polygon; bounded against cycles in bad data.
+    // The search zone of a zone row: the nearest one with a polygon, walking up; bounded
+    // against cycles in bad data.
+    let mut search_zone = |z: &ZoneRow, zones: &mut Vec<SearchZone>| {
         let mut at = z;
         let mut hops = 0;
         while at.shape.is_none() && hops < 16 {
@@ -150,7 +173,7 @@ fn build(facility: &str, rows: &[ZoneRow], plane: Plane) -> Layout {
             hops += 1;
         }
         let search = if at.shape.is_some() { at } else { z };
-        let idx = *zone_of.entry(search.id.clone()).or_insert_with(|| {
+        *zone_of.entry(search.id.clone()).or_insert_with(|| {
             zones.push(SearchZone {
                 id: search.id.clone(),
                 samples: search
@@ -160,13 +183,39 @@ fn build(facility: &str, rows: &[ZoneRow], plane: Plane) -> Layout {
                     .unwrap_or_default(),
             });
             zones.len() - 1
-        });
+        })
+    };
+    for z in rows.iter().filter(|z| !z.cells.is_empty()) {
+        let idx = search_zone(z, &mut zones);
         for no in &z.cells {
             cells.push(PrisonCell {
                 no: no.clone(),
                 zone: idx,
             });
         }
+    }
+    // Cells only the registry knows (cell numbers are unique within a facility, as the plan
+    // and the outcomes name them).
+    let mut known: std::collections::HashSet<String> = cells.iter().map(|c| c.no.clone()).collect();
+    let mut bare: HashMap<String, usize> = HashMap::new();
+    for (zone, no) in registry {
+        if !known.insert(no.clone()) {
+            continue;
+        }
+        let idx = match by_id.get(zone.as_str()) {
+            Some(z) => search_zone(z, &mut zones),
+            None => *bare.entry(zone.clone()).or_insert_with(|| {
+                zones.push(SearchZone {
+                    id: zone.clone(),
+                    samples: Vec::new(),
+                });
+                zones.len() - 1
+            }),
+        };
+        cells.push(PrisonCell {
+            no: no.clone(),
+            zone: idx,
+        });
     }
     Layout {
         facility: facility.to_owned(),
@@ -220,5 +269,68 @@ fn xy(plane: Plane, lon: f64, lat: f64) -> (f64, f64) {
     match cellsweep_geo::LonLat::new(lon, lat) {
         Ok(p) => plane.xy(p),
         Err(_) => (0.0, 0.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64) -> MultiPolygon<f64> {
+        parse_shape(&format!(
+            r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}"#,
+            x + 0.001,
+            x + 0.001,
+            y + 0.001,
+            y + 0.001
+        ))
+        .unwrap()
+    }
+
+    fn plane() -> Plane {
+        Plane::for_facilities(&[])
+    }
+
+    #[test]
+    fn floors_join_their_wing_and_registry_cells_fill_what_zones_do_not_list() {
+        let rows = vec![
+            ZoneRow {
+                id: "A".into(),
+                parent: None,
+                shape: Some(square(2.0, 48.0)),
+                cells: vec![],
+            },
+            ZoneRow {
+                id: "A1".into(),
+                parent: Some("A".into()),
+                shape: None,
+                cells: vec!["101".into(), "102".into()],
+            },
+        ];
+        let registry = vec![
+            ("A1".to_owned(), "101".to_owned()),
+            ("A1".to_owned(), "103".to_owned()),
+            ("QH".to_owned(), "7".to_owned()),
+        ];
+        let l = build("F1", &rows, &registry, plane());
+        let zones: Vec<&str> = l.zones.iter().map(|z| z.id.as_str()).collect();
+        assert_eq!(zones, ["A", "QH"]);
+        assert!(!l.zones[0].samples.is_empty());
+        assert!(l.zones[1].samples.is_empty());
+        let cells: Vec<(&str, usize)> = l.cells.iter().map(|c| (c.no.as_str(), c.zone)).collect();
+        assert_eq!(cells, [("101", 0), ("102", 0), ("103", 0), ("7", 1)]);
+    }
+
+    #[test]
+    fn a_facility_known_only_from_its_registry_is_planned_by_registry_zone() {
+        let registry = vec![
+            ("QMA".to_owned(), "1".to_owned()),
+            ("QMA".to_owned(), "2".to_owned()),
+            ("QCD".to_owned(), "3".to_owned()),
+        ];
+        let l = build("F2", &[], &registry, plane());
+        assert_eq!(l.zones.len(), 2);
+        assert_eq!(l.cells_per_zone(), [2, 1]);
+        assert!(build("F3", &[], &[], plane()).cells.is_empty());
     }
 }

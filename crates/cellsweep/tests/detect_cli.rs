@@ -1,47 +1,15 @@
 //! `cellsweep coverage`, `detect` and `evaluate detect` driven as a user would: simulate,
 //! import, ingest, then the real binary's outputs checked for shape, content and errors.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn cmd(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cellsweep"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CELLSWEEP_REGION")
-        .env_remove("CELLSWEEP_CRASH_AT")
-        .output()
-        .expect("the binary runs")
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = cmd(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{cmd, run};
 
 #[test]
 fn coverage_detect_and_evaluate_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    run(
-        d,
-        &[
-            "simulate",
-            "--scenario",
-            "demo",
-            "--seed",
-            "5",
-            "--out",
-            "sim",
-        ],
-    );
-    run(d, &["init", "ws"]);
+    common::simulate_demo(d, 5);
     // Before any data: a clear error, not a crash.
     let early = cmd(d, &["detect", "ws", "--out", "c.csv"]);
     assert_eq!(early.status.code(), Some(1));
@@ -50,18 +18,7 @@ fn coverage_detect_and_evaluate_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&early.stderr)
     );
-    for (kind, file) in [
-        ("operators", "operators.csv"),
-        ("tac", "tac.csv"),
-        ("tac-overlay", "tac-overlay.csv"),
-        ("facilities", "facilities.geojson"),
-        ("cells", "cells.csv"),
-        ("ledger", "ledger.csv"),
-        ("allowlist", "allowlist.csv"),
-    ] {
-        let path = format!("sim/reference/{file}");
-        run(d, &["ref", "import", "ws", "--kind", kind, &path]);
-    }
+    common::import(d, &common::REFERENCE);
     run(d, &["ingest", "ws", "sim/operator"]);
 
     // Coverage of the first facility: cells with shares in (0, 1].

@@ -1,43 +1,15 @@
 //! Issue 4's done criterion: every layout the simulator writes ingests, and what is quarantined
 //! is exactly the deliberately damaged rows (docs/operator-data.md), each with its reason.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CELLSWEEP_REGION")
-        .env_remove("CELLSWEEP_CRASH_AT")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::run;
 
 #[test]
 fn every_simulated_delivery_ingests() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    run(
-        d,
-        &[
-            "simulate",
-            "--scenario",
-            "demo",
-            "--seed",
-            "7",
-            "--out",
-            "sim",
-        ],
-    );
-    run(d, &["init", "ws"]);
+    common::simulate_demo(d, 7);
     let out = run(d, &["ingest", "ws", "sim/operator"]);
     let ws = cellsweep_store::Workspace::open(&d.join("ws")).unwrap();
     let sources = ws.sources().unwrap();

@@ -2,44 +2,12 @@
 //! lists, disable requests, evidence packages, tampering with the audit log directly in the
 //! catalog, and retention, all through the real binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use cellsweep_store::rusqlite::Connection;
+use std::path::{Path, PathBuf};
 
-fn cmd(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cellsweep"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("CELLSWEEP_USER", "tester")
-        .env_remove("CELLSWEEP_REGION")
-        .env_remove("CELLSWEEP_REASON")
-        .env_remove("CELLSWEEP_CRASH_AT")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = cmd(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must fail with `code`; returns stdout and stderr.
-fn fail(dir: &Path, args: &[&str], code: i32) -> (String, String) {
-    let out = cmd(dir, args);
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert_eq!(out.status.code(), Some(code), "{args:?}\n{o}\n{e}");
-    (o, e)
-}
+use common::{fail, run};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -2,28 +2,9 @@
 //! as a user would: simulate, import references and prison records, ingest, detect, then two
 //! rounds of plan → searches → outcomes, with the outputs checked for shape and content.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn cmd(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cellsweep"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CELLSWEEP_REGION")
-        .output()
-        .expect("the binary runs")
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = cmd(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{cmd, run};
 
 fn field(report: &str, label: &str) -> f64 {
     report
@@ -38,48 +19,12 @@ fn field(report: &str, label: &str) -> f64 {
 fn plan_search_record_and_plan_again() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    run(
-        d,
-        &[
-            "simulate",
-            "--scenario",
-            "demo",
-            "--seed",
-            "7",
-            "--out",
-            "sim",
-        ],
-    );
-    run(d, &["init", "ws"]);
+    common::simulate_demo(d, 7);
     // Planning before detection: a clear error.
     let early = cmd(d, &["plan", "ws", "--out", "p.csv"]);
     assert_eq!(early.status.code(), Some(1));
-    for (kind, file) in [
-        ("operators", "reference/operators.csv"),
-        ("tac", "reference/tac.csv"),
-        ("tac-overlay", "reference/tac-overlay.csv"),
-        ("facilities", "reference/facilities.geojson"),
-        ("cells", "reference/cells.csv"),
-        ("ledger", "reference/ledger.csv"),
-        ("allowlist", "reference/allowlist.csv"),
-        ("registry", "prison/inmates.csv"),
-        ("phone-authorised", "prison/phone_authorised.csv"),
-        ("phone-calls", "prison/phone_calls.csv"),
-        ("visits", "prison/visits.csv"),
-        ("searches", "prison/searches.csv"),
-    ] {
-        run(
-            d,
-            &[
-                "ref",
-                "import",
-                "ws",
-                "--kind",
-                kind,
-                &format!("sim/{file}"),
-            ],
-        );
-    }
+    common::import(d, &common::REFERENCE);
+    common::import(d, &common::PRISON);
     run(d, &["ingest", "ws", "sim/operator"]);
     run(d, &["detect", "ws", "--out", "candidates.csv"]);
 

@@ -14,12 +14,11 @@ use cellsweep_ingest::{IngestOutcome, IngestRequest, Progress};
 use cellsweep_store::Action;
 
 use crate::cli::IngestArgs;
-use crate::commands::audit;
 use crate::commands::refdata::open;
+use crate::commands::{audit, quarantine};
 use crate::{output, settings};
 
 /// How many quarantined rows an ingest prints as examples.
-const QUARANTINE_EXAMPLES: usize = 5;
 /// Plain progress lines (no terminal) at most this often.
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
 
@@ -132,29 +131,7 @@ pub(crate) fn run(args: &IngestArgs, out: &mut dyn Write) -> anyhow::Result<Exit
                         r.orphans_removed
                     ));
                 }
-                if s.rows_quarantined > 0 {
-                    let rows = ws.quarantined(Some(s.id), QUARANTINE_EXAMPLES)?;
-                    for q in &rows {
-                        let field = q
-                            .field
-                            .as_deref()
-                            .map(|f| format!(", field `{f}`"))
-                            .unwrap_or_default();
-                        writeln!(out, "  quarantined: line {}{field}: {}", q.line, q.reason)?;
-                    }
-                    if s.rows_quarantined > rows.len() as u64 {
-                        writeln!(
-                            out,
-                            "  ... and {} more",
-                            s.rows_quarantined - rows.len() as u64
-                        )?;
-                    }
-                    output::hint(&format!(
-                        "`cellsweep quarantine {} --source {}` lists every quarantined row with its raw text",
-                        ws.root().display(),
-                        s.id
-                    ));
-                }
+                quarantine::examples(&ws, s.id, s.rows_quarantined, out)?;
             }
         }
     }

@@ -63,3 +63,37 @@ pub(crate) fn run(args: &QuarantineArgs, out: &mut dyn Write) -> anyhow::Result<
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// How many quarantined rows an import prints as examples.
+const EXAMPLES: usize = 5;
+
+/// After an import: the first quarantined rows of `source`, how many more there are, and how to
+/// see them all.
+pub(crate) fn examples(
+    ws: &cellsweep_store::Workspace,
+    source: i64,
+    quarantined: u64,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if quarantined == 0 {
+        return Ok(());
+    }
+    let rows = ws.quarantined(Some(source), EXAMPLES)?;
+    for q in &rows {
+        let field = q
+            .field
+            .as_deref()
+            .map(|f| format!(", field `{f}`"))
+            .unwrap_or_default();
+        writeln!(out, "  quarantined: line {}{field}: {}", q.line, q.reason)?;
+    }
+    if quarantined > rows.len() as u64 {
+        writeln!(out, "  ... and {} more", quarantined - rows.len() as u64)?;
+    }
+    crate::output::hint(&format!(
+        "`cellsweep quarantine {} --source {}` lists every quarantined row with its raw text",
+        ws.root().display(),
+        source
+    ));
+    Ok(())
+}

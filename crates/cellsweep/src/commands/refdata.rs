@@ -11,11 +11,8 @@ use cellsweep_store::Workspace;
 use cellsweep_store::Action;
 
 use crate::cli::{RefImportArgs, WorkspaceArg};
-use crate::commands::audit;
+use crate::commands::{audit, quarantine};
 use crate::{output, settings};
-
-/// How many quarantined rows an import prints as examples.
-const QUARANTINE_EXAMPLES: usize = 5;
 
 pub(crate) fn open(dir: &Path) -> anyhow::Result<Workspace> {
     Workspace::open(dir).with_context(|| format!("cannot open workspace `{}`", dir.display()))
@@ -101,29 +98,7 @@ pub(crate) fn report(
                     req.path.display()
                 ));
             }
-            if s.rows_quarantined > 0 {
-                let rows = ws.quarantined(Some(s.id), QUARANTINE_EXAMPLES)?;
-                for q in &rows {
-                    let field = q
-                        .field
-                        .as_deref()
-                        .map(|f| format!(", field `{f}`"))
-                        .unwrap_or_default();
-                    writeln!(out, "  quarantined: line {}{field}: {}", q.line, q.reason)?;
-                }
-                if s.rows_quarantined > rows.len() as u64 {
-                    writeln!(
-                        out,
-                        "  ... and {} more",
-                        s.rows_quarantined - rows.len() as u64
-                    )?;
-                }
-                output::hint(&format!(
-                    "`cellsweep quarantine {} --source {}` lists every quarantined row with its raw text",
-                    ws.root().display(),
-                    s.id
-                ));
-            }
+            quarantine::examples(ws, s.id, s.rows_quarantined, out)?;
         }
     }
     Ok(())

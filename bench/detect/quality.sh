@@ -6,7 +6,8 @@
 #
 # Prints, per seed, the `cellsweep evaluate detect` report at the default threshold, and a
 # summary line. Work files go to target/bench-detect/<scenario>-<seed> and are removed unless
-# KEEP=1 (a regional run takes about 6 GB while it runs).
+# KEEP=1 (a regional run takes about 6 GB while it runs). PROFILE=debug|release (default
+# release), SKIP_BUILD=1, BIN (a cellsweep binary to use instead of the build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario="${1:-regional}"
@@ -18,7 +19,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   if [ "$profile" = release ]; then cargo build --release --quiet -p cellsweep; else cargo build --quiet -p cellsweep; fi
 fi
 dir_profile=$([ "$profile" = release ] && echo release || echo debug)
-bin="${CARGO_TARGET_DIR:-target}/$dir_profile/cellsweep"
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/$dir_profile/cellsweep}"
 summary=()
 for seed in "${seeds[@]}"; do
   name=$(basename "$scenario" .toml)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Simulator speed: events generated per second, with every delivery written as Parquet.
 # Usage: bench/sim/run.sh [SCENARIO] [SEED]   (default: bench/sim/scenario.toml, seed 1)
-# Prints events, wall time, events/s and peak memory (from /usr/bin/time when present).
+# Prints events, wall time, events/s and peak memory. SKIP_BUILD=1 and BIN (a release binary)
+# reuse a build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario="${1:-bench/sim/scenario.toml}"
 seed="${2:-1}"
-cargo build --release --quiet -p cellsweep
-bin="${CARGO_TARGET_DIR:-target}/release/cellsweep"
+[ "${SKIP_BUILD:-0}" = 1 ] || cargo build --release --quiet -p cellsweep
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/release/cellsweep}"
 out="$(mktemp -d)/sim"
 trap 'rm -rf "$(dirname "$out")"' EXIT
 start=$(date +%s.%N)

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 fn simulate(scenario: &Path, out: &Path) -> String {
     let r = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
         .args(["simulate", "--scenario"])
@@ -129,21 +131,11 @@ fn writes_every_promised_file() {
 /// Imports every reference, prison and sensor file of a simulation with `ref import`, asserting
 /// that none has a quarantined row; returns the `ref stats` output.
 fn import_all(ws: &Path, out: &Path) -> String {
-    for (kind, file) in [
-        ("operators", "reference/operators.csv"),
-        ("tac", "reference/tac.csv"),
-        ("tac-overlay", "reference/tac-overlay.csv"),
-        ("facilities", "reference/facilities.geojson"),
-        ("cells", "reference/cells.csv"),
-        ("ledger", "reference/ledger.csv"),
-        ("allowlist", "reference/allowlist.csv"),
-        ("registry", "prison/inmates.csv"),
-        ("phone-authorised", "prison/phone_authorised.csv"),
-        ("phone-calls", "prison/phone_calls.csv"),
-        ("visits", "prison/visits.csv"),
-        ("searches", "prison/searches.csv"),
-        ("rf-detections", "sensors/rf_detections.csv"),
-    ] {
+    let files = common::REFERENCE
+        .iter()
+        .chain(&common::PRISON)
+        .chain(&[("rf-detections", "sensors/rf_detections.csv")]);
+    for &(kind, file) in files {
         let r = Command::new(env!("CARGO_BIN_EXE_cellsweep"))
             .args(["ref", "import"])
             .arg(ws)

@@ -18,7 +18,6 @@ use crate::commands::refdata::open;
 use crate::commands::{audit, quarantine};
 use crate::{output, settings};
 
-/// How many quarantined rows an ingest prints as examples.
 /// Plain progress lines (no terminal) at most this often.
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
 

@@ -45,15 +45,15 @@ pub(crate) fn run(args: &QuarantineArgs, out: &mut dyn Write) -> anyhow::Result<
         w.flush()?;
     } else {
         for q in &rows {
-            let field = q
-                .field
-                .as_deref()
-                .map(|f| format!(", field `{f}`"))
-                .unwrap_or_default();
             writeln!(
                 out,
-                "source {} ({}, `{}`) line {}{field}: {}",
-                q.source_id, q.kind, q.path, q.line, q.reason
+                "source {} ({}, `{}`) line {}{}: {}",
+                q.source_id,
+                q.kind,
+                q.path,
+                q.line,
+                field_suffix(q),
+                q.reason
             )?;
             writeln!(out, "    raw: {}", q.raw)?;
         }
@@ -80,12 +80,13 @@ pub(crate) fn examples(
     }
     let rows = ws.quarantined(Some(source), EXAMPLES)?;
     for q in &rows {
-        let field = q
-            .field
-            .as_deref()
-            .map(|f| format!(", field `{f}`"))
-            .unwrap_or_default();
-        writeln!(out, "  quarantined: line {}{field}: {}", q.line, q.reason)?;
+        writeln!(
+            out,
+            "  quarantined: line {}{}: {}",
+            q.line,
+            field_suffix(q),
+            q.reason
+        )?;
     }
     if quarantined > rows.len() as u64 {
         writeln!(out, "  ... and {} more", quarantined - rows.len() as u64)?;
@@ -96,4 +97,12 @@ pub(crate) fn examples(
         source
     ));
     Ok(())
+}
+
+/// `, field `NAME`` when the row names a field, else nothing.
+fn field_suffix(q: &cellsweep_store::QuarantinedRow) -> String {
+    q.field
+        .as_deref()
+        .map(|f| format!(", field `{f}`"))
+        .unwrap_or_default()
 }

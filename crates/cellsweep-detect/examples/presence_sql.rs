@@ -2,9 +2,13 @@
 //!
 //! - `presence_sql agg-sql`, `presence_sql sql`: print the two presence statements exactly as
 //!   `cellsweep detect` runs them (stage one aggregates the events, stage two the features);
-//! - `presence_sql time WS`: runs both on WS (after a `cellsweep detect`, which wrote the derived
-//!   tables) with DataFusion in process, stage one materialised as Parquet as `detect` does;
-//!   prints `seconds rows datafusion-version`;
+//! - `presence_sql batch-rows`: print the events per stage-one batch `detect` gathers;
+//! - `presence_sql time WS [BATCH_ROWS]`: runs both on WS (after a `cellsweep detect`, which
+//!   wrote the derived tables) with DataFusion in process, stage one in batches of whole days
+//!   (`features::AGG_BATCH_ROWS` events by default; a huge number for one batch) materialised as
+//!   Parquet, as `detect` does; prints `seconds rows datafusion-version batches stage-one-seconds`;
+//! - `presence_sql explain WS [features]`: `EXPLAIN ANALYZE` of stage one over the first batch
+//!   of days, or of stage two;
 //! - `presence_sql conditions N`: evaluates the shipped conditions over N synthetic
 //!   (device, facility) facts; prints the time.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -23,33 +27,70 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("sql") => println!("{}", features::presence_sql(s.min_nights, s.far_m)),
         Some("agg-sql") => println!("{}", features::AGG_SQL),
-        Some("time") if args.len() == 2 => {
+        Some("batch-rows") => println!("{}", features::AGG_BATCH_ROWS),
+        Some("time") if args.len() == 2 || args.len() == 3 => {
             let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
+            let batch_rows: u64 = args
+                .get(2)
+                .map_or(features::AGG_BATCH_ROWS, |a| a.parse().expect("batch rows"));
             let engine = Engine::local().expect("engine");
             register_tables(&ws, &engine).expect("tables");
-            let out =
-                std::env::temp_dir().join(format!("presence-agg-{}.parquet", std::process::id()));
+            let days = ws.event_scan_days().expect("event parts");
+            let out = std::env::temp_dir().join(format!("presence-agg-{}/", std::process::id()));
             let t0 = Instant::now();
-            let agg = engine.sql(features::AGG_SQL).expect("stage one");
-            let file = std::fs::File::create(&out).expect("agg file");
-            let mut w =
-                parquet::arrow::ArrowWriter::try_new(file, agg[0].schema(), None).expect("writer");
-            for b in &agg {
-                w.write(b).expect("write");
-            }
-            w.close().expect("close");
-            drop(agg);
+            let batches = features::aggregate(&engine, &days, &out, batch_rows).expect("stage one");
+            let t1 = t0.elapsed().as_secs_f64();
             engine
                 .register_parquet("agg", std::slice::from_ref(&out), None)
                 .expect("agg table");
             let rows = features::presence(&engine, s.min_nights, s.far_m).expect("presence");
             println!(
-                "{:.3} {} {}",
+                "{:.3} {} {} {batches} {t1:.3}",
                 t0.elapsed().as_secs_f64(),
                 rows.len(),
                 cellsweep_query::DATAFUSION_VERSION
             );
-            let _ = std::fs::remove_file(&out);
+            let _ = std::fs::remove_dir_all(&out);
+        }
+        Some("explain") if args.len() == 3 && args[2] == "features" => {
+            // EXPLAIN ANALYZE of stage two over the last `detect`'s stage one.
+            let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
+            let engine = Engine::local().expect("engine");
+            register_tables(&ws, &engine).expect("tables");
+            let sql = features::presence_sql(s.min_nights, s.far_m);
+            let plan = engine
+                .sql(&format!("EXPLAIN ANALYZE {sql}"))
+                .expect("explain");
+            for line in cellsweep_query::as_string(&plan, "plan").expect("plan") {
+                println!("{line}");
+            }
+        }
+        Some("explain") if args.len() == 2 => {
+            // EXPLAIN ANALYZE of stage one over the first days holding a batch's events.
+            let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
+            let engine = Engine::local().expect("engine");
+            register_tables(&ws, &engine).expect("tables");
+            let (mut rows, mut paths) = (0, Vec::new());
+            for d in ws.event_scan_days().expect("event parts") {
+                if rows >= features::AGG_BATCH_ROWS {
+                    break;
+                }
+                rows += d.rows;
+                paths.extend(d.paths);
+            }
+            engine
+                .register_parquet(
+                    "batch_events",
+                    &paths,
+                    Some(cellsweep_ingest::event_schema()),
+                )
+                .expect("batch");
+            let plan = engine
+                .sql(&format!("EXPLAIN ANALYZE {}", features::AGG_SQL))
+                .expect("explain");
+            for line in cellsweep_query::as_string(&plan, "plan").expect("plan") {
+                println!("{line}");
+            }
         }
         Some("conditions") if args.len() == 2 => {
             let n: usize = args[1].parse().expect("a count");
@@ -78,7 +119,9 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: presence_sql agg-sql | sql | time WS | conditions N");
+            eprintln!(
+                "usage: presence_sql agg-sql | sql | batch-rows | time WS [BATCH_ROWS] | explain WS [features] | conditions N"
+            );
             std::process::exit(2);
         }
     }

@@ -143,15 +143,14 @@ pub fn run(ws: &Workspace, engine: &Engine, s: &Settings) -> Result<Detection, E
     let path = tables::write_pairs_dev(&dir, &pairs_dev)?;
     engine.register_parquet("pairs_dev", std::slice::from_ref(&path), None)?;
     clock.lap("identity resolution");
-    let agg = engine.sql(features::AGG_SQL)?;
-    let agg_path = dir.join("agg.parquet");
-    let schema = agg
-        .first()
-        .map(|b| b.schema())
-        .unwrap_or_else(|| std::sync::Arc::new(features::agg_schema()));
-    tables::write_batches(&agg_path, schema, &agg)?;
-    drop(agg);
-    engine.register_parquet("agg", std::slice::from_ref(&agg_path), None)?;
+    let agg_dir = dir.join("agg/");
+    features::aggregate(
+        engine,
+        &ws.event_scan_days()?,
+        &agg_dir,
+        features::AGG_BATCH_ROWS,
+    )?;
+    engine.register_parquet("agg", std::slice::from_ref(&agg_dir), None)?;
     clock.lap("event aggregation");
     let presence = features::presence(engine, s.min_nights, s.far_m)?;
     clock.lap("presence features");
@@ -382,7 +381,11 @@ pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
     register_events(ws, engine)?;
     let dir = latest_run_dir(ws)?;
     for name in tables::NAMES {
-        let path = dir.join(format!("{name}.parquet"));
+        // Stage one writes `agg` as a directory of batches.
+        let path = match name {
+            "agg" => dir.join("agg/"),
+            _ => dir.join(format!("{name}.parquet")),
+        };
         if !path.exists() {
             return Err(Error::Missing(format!(
                 "`{}` does not exist: run `cellsweep detect` first",

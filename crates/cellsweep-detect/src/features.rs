@@ -13,11 +13,16 @@ use crate::Error;
 use crate::identity::PairStat;
 
 /// The distinct (IMEI, IMSI) pairings of the events and their spans.
+///
+/// A missing identifier is keyed as an unsigned 0, the identifiers' own type: with a plain `0`
+/// (a signed integer) the engine widens both to a 128-bit decimal to compare them, which made
+/// every statement keyed on identities several times slower.
 pub(crate) const PAIRS_SQL: &str = "
-SELECT coalesce(imei, 0) AS imei, coalesce(imsi, 0) AS imsi, min(msisdn) AS msisdn,
+SELECT coalesce(imei, CAST(0 AS BIGINT UNSIGNED)) AS imei,
+       coalesce(imsi, CAST(0 AS BIGINT UNSIGNED)) AS imsi, min(msisdn) AS msisdn,
        min(CAST(time AS BIGINT)) AS first_us, max(CAST(time AS BIGINT)) AS last_us, count(*) AS n
 FROM events
-GROUP BY coalesce(imei, 0), coalesce(imsi, 0)
+GROUP BY coalesce(imei, CAST(0 AS BIGINT UNSIGNED)), coalesce(imsi, CAST(0 AS BIGINT UNSIGNED))
 ORDER BY 1, 2";
 
 /// IMEIs seen within the same ten minutes on cells more than 30 km apart, at least twice.
@@ -34,7 +39,8 @@ GROUP BY imei HAVING count(*) >= 2
 ORDER BY imei";
 
 /// Stage one: the events of every device, without duplicates, counted per (device, cell,
-/// timing advance, local day, night, hour class). Hour class: 0 night (22:00–06:00), 1 working
+/// timing advance, local day, night, hour class). It reads `batch_events`, the events of a
+/// batch of whole UTC days ([`aggregate`]). Hour class: 0 night (22:00–06:00), 1 working
 /// hours outside visiting hours (08:00–13:00, 18:00–19:00), 2 visiting hours (13:00–18:00),
 /// 3 other. The result is written as the `agg` table, which stage two reads three times
 /// (DataFusion does not materialise common table expressions; this does, explicitly).
@@ -48,7 +54,9 @@ SELECT ev.device AS device, ev.cell AS cell, ev.ta AS ta, h.local_day AS local_d
 FROM (
   SELECT DISTINCT d.device AS device, CAST(e.time AS BIGINT) AS t, e.cell AS cell, e.ta AS ta,
          e.event_type AS event_type, e.direction AS direction
-  FROM events e JOIN pairs_dev d ON coalesce(e.imei, 0) = d.imei AND coalesce(e.imsi, 0) = d.imsi
+  FROM batch_events e JOIN pairs_dev d
+    ON coalesce(e.imei, CAST(0 AS BIGINT UNSIGNED)) = d.imei
+   AND coalesce(e.imsi, CAST(0 AS BIGINT UNSIGNED)) = d.imsi
 ) ev
 JOIN hours h ON h.hour = ev.t / 3600000000
 GROUP BY ev.device, ev.cell, ev.ta, h.local_day, h.night,
@@ -56,6 +64,83 @@ GROUP BY ev.device, ev.cell, ev.ta, h.local_day, h.night,
               WHEN h.local_hour >= 13 AND h.local_hour < 18 THEN 2
               WHEN h.local_hour >= 8 AND h.local_hour < 19 THEN 1
               ELSE 3 END";
+
+/// Events per stage-one batch: whole UTC days are gathered until a batch holds this many.
+/// Measured on the presence benchmark (BENCHMARKS.md, "Presence").
+pub const AGG_BATCH_ROWS: u64 = 8_000_000;
+
+/// Runs stage one ([`AGG_SQL`]) over `days`, a batch of whole UTC days at a time (at least
+/// `batch_rows` events each, the last one excepted), and writes each batch's rows as a Parquet
+/// file under `out`, which then holds the `agg` table. Returns the number of batches.
+///
+/// The result is the one of a single statement over every event, as stage two reads it:
+/// - every duplicate of an event carries the event's time, so it falls in the same UTC day
+///   and batch, and each batch's DISTINCT removes exactly the duplicates a global one would;
+/// - a (device, cell, timing advance, local day, night, class) group whose local day spans
+///   two UTC days of different batches gets one row per batch; stage two only sums counts,
+///   counts distinct days and nights and takes minima and maxima over `agg`, which such a
+///   split does not change.
+///
+/// Why batches: the DISTINCT's hash table holds a batch's events, not the whole store's, so
+/// it stays a fraction of memory at national scale, and it runs faster.
+pub fn aggregate(
+    engine: &Engine,
+    days: &[cellsweep_store::ScanDay],
+    out: &std::path::Path,
+    batch_rows: u64,
+) -> Result<usize, Error> {
+    std::fs::create_dir_all(out).map_err(|source| Error::Io {
+        path: out.into(),
+        source,
+    })?;
+    let mut batches: Vec<Vec<std::path::PathBuf>> = Vec::new();
+    let mut rows = u64::MAX;
+    for d in days {
+        if rows >= batch_rows.max(1) {
+            batches.push(Vec::new());
+            rows = 0;
+        }
+        rows += d.rows;
+        if let Some(b) = batches.last_mut() {
+            b.extend(d.paths.iter().cloned());
+        }
+    }
+    let mut written = 0;
+    for (i, paths) in batches.iter().enumerate() {
+        engine.register_parquet(
+            "batch_events",
+            paths,
+            Some(cellsweep_ingest::event_schema()),
+        )?;
+        // Rows are written as the engine produces them, while it computes the rest.
+        let mut w = None;
+        engine.sql_each(AGG_SQL, |b| {
+            if b.num_rows() == 0 {
+                return Ok::<(), Error>(());
+            }
+            let w = match &mut w {
+                Some(w) => w,
+                None => w.insert(crate::tables::writer(
+                    &out.join(format!("{i:06}.parquet")),
+                    b.schema(),
+                )?),
+            };
+            w.write(&b)
+        })?;
+        if let Some(w) = w {
+            w.close()?;
+            written += 1;
+        }
+    }
+    if written == 0 {
+        crate::tables::write_batches(
+            &out.join("empty.parquet"),
+            std::sync::Arc::new(agg_schema()),
+            &[],
+        )?;
+    }
+    Ok(batches.len())
+}
 
 /// Stage two: features of every (device, facility) where the device was seen on `min_nights`
 /// nights or more on cells overlapping the facility. `{min_nights}` and `{far_km2}` are

@@ -58,4 +58,33 @@ fn finds_contraband_phones_and_never_lists_allow_listed_ones() {
     };
     let changed = run(&ws, &engine, &s).unwrap();
     assert!(changed.conditions_changed.is_some());
+
+    // Stage one day by day gives the presence features of one statement over every event.
+    cellsweep_detect::register_tables(&ws, &engine).unwrap();
+    let days = ws.event_scan_days().unwrap();
+    assert!(days.len() > 1, "{} days", days.len());
+    let presence_with = |batch_rows: u64| {
+        let out = ws_dir.join(format!("agg-{batch_rows}/"));
+        let batches =
+            cellsweep_detect::features::aggregate(&engine, &days, &out, batch_rows).unwrap();
+        engine
+            .register_parquet("agg", std::slice::from_ref(&out), None)
+            .unwrap();
+        let p = cellsweep_detect::features::presence(&engine, 2, 3_000.0).unwrap();
+        (batches, p)
+    };
+    let (one, whole) = presence_with(u64::MAX);
+    let (each, daily) = presence_with(1);
+    assert_eq!((one, each), (1, days.len()));
+    assert!(!whole.is_empty());
+    // Sums of floating-point shares depend on the order of their terms: equal to 1e-9.
+    let rounded = |p: Vec<cellsweep_detect::features::Presence>| {
+        p.into_iter()
+            .map(|mut p| {
+                p.inside_probability = (p.inside_probability * 1e9).round();
+                p
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rounded(whole), rounded(daily));
 }

@@ -357,11 +357,11 @@ fn events(
     // Events may arrive twice (tower dump and traffic data): distinct tuples only.
     let b = engine.sql(&format!(
         "SELECT DISTINCT d.device AS device, CAST(e.time AS BIGINT) AS t,
-                coalesce(e.cell, 0) AS cell, coalesce(CAST(e.ta AS BIGINT), -1) AS ta,
-                coalesce(e.peer_msisdn, 0) AS peer, e.event_type AS event_type,
+                coalesce(e.cell, CAST(0 AS BIGINT UNSIGNED)) AS cell, coalesce(CAST(e.ta AS BIGINT), -1) AS ta,
+                coalesce(e.peer_msisdn, CAST(0 AS BIGINT UNSIGNED)) AS peer, e.event_type AS event_type,
                 coalesce(e.direction, '') AS direction
          FROM events e JOIN pairs_dev d
-           ON coalesce(e.imei, 0) = d.imei AND coalesce(e.imsi, 0) = d.imsi
+           ON coalesce(e.imei, CAST(0 AS BIGINT UNSIGNED)) = d.imei AND coalesce(e.imsi, CAST(0 AS BIGINT UNSIGNED)) = d.imsi
          WHERE d.device IN ({list})"
     ))?;
     let dev = as_u64(&b, "device")?;

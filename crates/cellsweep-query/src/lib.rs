@@ -55,6 +55,15 @@ pub enum Error {
         #[source]
         source: datafusion::error::DataFusionError,
     },
+    /// A `DATAFUSION_*` environment variable has an invalid value.
+    #[error("invalid value in environment variable {variable}")]
+    Config {
+        /// The variable.
+        variable: String,
+        /// What DataFusion said.
+        #[source]
+        source: datafusion::error::DataFusionError,
+    },
     /// A result did not have the expected shape (a bug in the caller's SQL).
     #[error("internal error: {0}")]
     Internal(String),
@@ -74,12 +83,40 @@ pub struct Engine {
     mode: Mode,
 }
 
-fn config() -> SessionConfig {
-    // Two cores on the reference machine: partitions follow the cores available.
+/// The session options: DataFusion's defaults, partitions following the cores available, then
+/// any `DATAFUSION_*` environment variable (`DATAFUSION_EXECUTION_BATCH_SIZE=16384` sets
+/// `datafusion.execution.batch_size`), so that an operator can tune a deployment without a
+/// rebuild.
+fn config() -> Result<SessionConfig, Error> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    SessionConfig::new()
-        .with_target_partitions(cores)
-        .with_information_schema(false)
+    let mut options = datafusion::config::ConfigOptions::new();
+    options.execution.target_partitions = cores;
+    options.catalog.information_schema = false;
+    apply_env(&mut options, |name| std::env::var_os(name))?;
+    Ok(SessionConfig::from(options))
+}
+
+/// Sets every option whose variable `var` finds.
+fn apply_env(
+    options: &mut datafusion::config::ConfigOptions,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<(), Error> {
+    for entry in options.entries() {
+        if let Some(value) = var(&env_name(&entry.key)) {
+            options
+                .set(&entry.key, &value.to_string_lossy())
+                .map_err(|source| Error::Config {
+                    variable: env_name(&entry.key),
+                    source,
+                })?;
+        }
+    }
+    Ok(())
+}
+
+/// `datafusion.execution.batch_size` -> `DATAFUSION_EXECUTION_BATCH_SIZE`.
+fn env_name(key: &str) -> String {
+    key.replace('.', "_").to_ascii_uppercase()
 }
 
 /// The session state Ballista plans with: [`config`] without dynamic filter pushdown.
@@ -100,7 +137,7 @@ fn config() -> SessionConfig {
 /// same without them. The umbrella option is the one to clear: it is sent to the scheduler
 /// along with the per-operator ones, and setting it sets them all.
 #[cfg(feature = "cluster")]
-fn cluster_state() -> datafusion::execution::SessionState {
+fn cluster_state() -> Result<datafusion::execution::SessionState, Error> {
     use datafusion::execution::SessionStateBuilder;
     // Ballista re-plans the remaining stages with the sizes of the finished ones, and with
     // DataFusion 55's defaults that re-planning is not safe for multi-join statements: a join
@@ -110,7 +147,7 @@ fn cluster_state() -> datafusion::execution::SessionState {
     // test, repeated runs on one cluster): no dynamic filters, no collect-left joins chosen
     // from statistics, no join reordering, and joins planned unpartitioned (the build side is
     // broadcast; the probe side stays partitioned across executors).
-    let config = config()
+    let config = config()?
         .set_bool("datafusion.optimizer.enable_dynamic_filter_pushdown", false)
         .set_u64(
             "datafusion.optimizer.hash_join_single_partition_threshold",
@@ -122,10 +159,10 @@ fn cluster_state() -> datafusion::execution::SessionState {
         )
         .set_bool("datafusion.optimizer.join_reordering", false)
         .set_bool("datafusion.optimizer.repartition_joins", false);
-    SessionStateBuilder::new()
+    Ok(SessionStateBuilder::new()
         .with_config(config)
         .with_default_features()
-        .build()
+        .build())
 }
 
 impl Engine {
@@ -135,7 +172,7 @@ impl Engine {
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
-        let ctx = SessionContext::new_with_config(config());
+        let ctx = SessionContext::new_with_config(config()?);
         Ok(Engine {
             runtime,
             ctx,
@@ -157,7 +194,7 @@ impl Engine {
             .map_err(Error::Runtime)?;
         // The scheduler plans every job with this state (its configuration included).
         let ctx = runtime
-            .block_on(SessionContext::standalone_with_state(cluster_state()))
+            .block_on(SessionContext::standalone_with_state(cluster_state()?))
             .map_err(|source| Error::Register {
                 table: "<cluster>".into(),
                 source,
@@ -180,7 +217,7 @@ impl Engine {
             .map_err(Error::Runtime)?;
         let ctx = runtime
             // The session's options travel with each job: the remote scheduler plans with them.
-            .block_on(SessionContext::remote_with_state(url, cluster_state()))
+            .block_on(SessionContext::remote_with_state(url, cluster_state()?))
             .map_err(|source| Error::Register {
                 table: url.into(),
                 source,
@@ -231,6 +268,29 @@ impl Engine {
             .register_table(table, Arc::new(provider))
             .map_err(err)?;
         Ok(())
+    }
+
+    /// Runs one SQL statement and hands each result batch to `each` as the engine produces
+    /// it, so that the caller (writing the rows out, say) works while the engine still
+    /// computes, and the whole result is never held in memory at once.
+    pub fn sql_each<E: From<Error>>(
+        &self,
+        query: &str,
+        mut each: impl FnMut(RecordBatch) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use futures::StreamExt;
+        let err = |source| Error::Query {
+            query: query.trim().lines().next().unwrap_or("").to_owned(),
+            source,
+        };
+        self.runtime.block_on(async {
+            let df = self.ctx.sql(query).await.map_err(err)?;
+            let mut stream = df.execute_stream().await.map_err(err)?;
+            while let Some(batch) = stream.next().await {
+                each(batch.map_err(err)?)?;
+            }
+            Ok::<(), E>(())
+        })
     }
 
     /// Runs one SQL statement and collects its result.
@@ -310,4 +370,28 @@ pub fn as_string(batches: &[RecordBatch], column: &str) -> Result<Vec<String>, E
         }));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_variables_set_options_and_bad_values_name_the_variable() {
+        let mut options = datafusion::config::ConfigOptions::new();
+        apply_env(&mut options, |name| {
+            (name == "DATAFUSION_EXECUTION_BATCH_SIZE").then(|| "16384".into())
+        })
+        .unwrap();
+        assert_eq!(usize::from(options.execution.batch_size), 16384);
+        let e = apply_env(&mut options, |name| {
+            (name == "DATAFUSION_EXECUTION_BATCH_SIZE").then(|| "many".into())
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid value in environment variable DATAFUSION_EXECUTION_BATCH_SIZE"
+        );
+        assert_eq!(usize::from(options.execution.batch_size), 16384);
+    }
 }

@@ -34,6 +34,17 @@ pub struct EventPart {
     pub time_max: i64,
 }
 
+/// The event paths of one UTC day ([`Workspace::event_scan_days`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanDay {
+    /// `2026-03-01`.
+    pub day: String,
+    /// Rows listed for that day.
+    pub rows: u64,
+    /// Partition directories (with a trailing `/`) or parts.
+    pub paths: Vec<PathBuf>,
+}
+
 impl Import<'_> {
     /// Lists a part of this file in the catalog (visible once the import commits).
     pub fn add_event_part(&mut self, p: &EventPart) -> Result<(), Error> {
@@ -128,26 +139,51 @@ impl Workspace {
     /// within the process's open-file limit however many parts a delivery produced, and an
     /// interrupted ingest's orphans are still never read.
     pub fn event_scan_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        Ok(self
+            .event_scan_days()?
+            .into_iter()
+            .flat_map(|d| d.paths)
+            .collect())
+    }
+
+    /// [`Workspace::event_scan_paths`] grouped by UTC day (every operator's partition of that
+    /// day), in day order, with the rows of each day: a statement whose result for one day
+    /// does not depend on the other days can run day by day.
+    pub fn event_scan_days(&self) -> Result<Vec<ScanDay>, Error> {
         let root = self.root();
-        let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+        // (day, partition directory) -> listed parts; rows per day.
+        let mut by_dir: std::collections::BTreeMap<(String, PathBuf), Vec<PathBuf>> =
+            Default::default();
+        let mut rows: std::collections::BTreeMap<String, u64> = Default::default();
         for p in self.event_parts(None)? {
             let path = root.join(&p.path);
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            by_dir.entry(dir).or_default().push(path);
+            *rows.entry(p.day.clone()).or_default() += p.rows;
+            by_dir.entry((p.day, dir)).or_default().push(path);
         }
-        let mut out = Vec::new();
-        for (dir, listed) in by_dir {
+        let mut out: Vec<ScanDay> = Vec::new();
+        for ((day, dir), listed) in by_dir {
             let mut on_disk = Vec::new();
             for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
                 on_disk.push(entry.map_err(io(&dir))?.path());
             }
             let listed_set: HashSet<&PathBuf> = listed.iter().collect();
-            if on_disk.len() == listed.len() && on_disk.iter().all(|f| listed_set.contains(f)) {
+            let paths = if on_disk.len() == listed.len()
+                && on_disk.iter().all(|f| listed_set.contains(f))
+            {
                 let mut d = dir.into_os_string();
                 d.push("/");
-                out.push(PathBuf::from(d));
+                vec![PathBuf::from(d)]
             } else {
-                out.extend(listed);
+                listed
+            };
+            match out.last_mut() {
+                Some(last) if last.day == day => last.paths.extend(paths),
+                _ => out.push(ScanDay {
+                    rows: rows.get(&day).copied().unwrap_or(0),
+                    day,
+                    paths,
+                }),
             }
         }
         Ok(out)
@@ -295,5 +331,72 @@ mod tests {
         assert!(!root.join("events/operator=208-10").exists());
         assert!(!root.join(STAGING_DIR).exists());
         assert_eq!(ws.event_parts(None).unwrap(), [part]);
+    }
+
+    #[test]
+    fn scan_days_gather_every_operator_of_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::init(&dir.path().join("ws")).unwrap();
+        let root = ws.root().to_path_buf();
+        let part = |op: &str, day: &str, rows: u64| EventPart {
+            path: format!("events/operator={op}/day={day}/aa-{rows:06}.parquet"),
+            operator: op.into(),
+            day: day.into(),
+            rows,
+            bytes: 10,
+            time_min: 1,
+            time_max: 2,
+        };
+        let parts = [
+            part("208-10", "2026-03-02", 5),
+            part("208-01", "2026-03-01", 3),
+            part("208-10", "2026-03-01", 4),
+            part("208-10", "2026-03-01", 6),
+        ];
+        let mut imp = ws
+            .begin_import(NewSource {
+                kind: "events".into(),
+                format: "en-comma".into(),
+                path: "x.csv".into(),
+                sha256: "aa".into(),
+                bytes: 1,
+                request_ref: None,
+            })
+            .unwrap();
+        for p in &parts {
+            imp.add_event_part(p).unwrap();
+            let f = root.join(&p.path);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, "x").unwrap();
+        }
+        imp.commit(18, None).unwrap();
+        // An orphan in one directory of the first day: that directory is listed part by part.
+        std::fs::write(
+            root.join("events/operator=208-01/day=2026-03-01/zz-000000.parquet"),
+            "x",
+        )
+        .unwrap();
+        let days = ws.event_scan_days().unwrap();
+        let d = |s: &str| root.join(s);
+        assert_eq!(
+            days,
+            [
+                ScanDay {
+                    day: "2026-03-01".into(),
+                    rows: 13,
+                    paths: vec![
+                        d(&parts[1].path),
+                        d("events/operator=208-10/day=2026-03-01/"),
+                    ],
+                },
+                ScanDay {
+                    day: "2026-03-02".into(),
+                    rows: 5,
+                    paths: vec![d("events/operator=208-10/day=2026-03-02/")],
+                },
+            ]
+        );
+        let flat: Vec<PathBuf> = days.into_iter().flat_map(|d| d.paths).collect();
+        assert_eq!(ws.event_scan_paths().unwrap(), flat);
     }
 }

@@ -66,7 +66,7 @@ pub use config::{
     RetentionConfig, WorkspaceConfig,
 };
 pub use error::Error;
-pub use events::{EVENTS_DIR, EventPart, STAGING_DIR};
+pub use events::{EVENTS_DIR, EventPart, STAGING_DIR, ScanDay};
 pub use hash::{FileDigest, digest_file};
 pub use import::{Import, NewSource, QuarantinedRow, Rejection, SourceFile};
 pub use workspace::{CATALOG_FILE, Workspace};

@@ -381,8 +381,11 @@ pub fn register_tables(ws: &Workspace, engine: &Engine) -> Result<(), Error> {
     register_events(ws, engine)?;
     let dir = latest_run_dir(ws)?;
     for name in tables::NAMES {
-        // Stage one writes `agg` as a directory of batches.
+        // Stage one writes `agg` as a directory of batches (one file before 2026-11-22).
         let path = match name {
+            "agg" if !dir.join("agg").is_dir() && dir.join("agg.parquet").exists() => {
+                dir.join("agg.parquet")
+            }
             "agg" => dir.join("agg/"),
             _ => dir.join(format!("{name}.parquet")),
         };

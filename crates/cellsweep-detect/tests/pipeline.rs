@@ -87,4 +87,25 @@ fn finds_contraband_phones_and_never_lists_allow_listed_ones() {
             .collect::<Vec<_>>()
     };
     assert_eq!(rounded(whole), rounded(daily));
+
+    // A detection run from before the day batches kept `agg` in one file: still readable.
+    let run = cellsweep_detect::latest_run_dir(&ws).unwrap();
+    let first = std::fs::read_dir(run.join("agg"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    std::fs::copy(&first, run.join("agg.parquet")).unwrap();
+    std::fs::remove_dir_all(run.join("agg")).unwrap();
+    cellsweep_detect::register_tables(&ws, &engine).unwrap();
+    let n = engine.sql("SELECT count(*) AS n FROM agg").unwrap();
+    let rows: u64 = parquet::file::reader::FileReader::metadata(
+        &parquet::file::serialized_reader::SerializedFileReader::new(
+            std::fs::File::open(run.join("agg.parquet")).unwrap(),
+        )
+        .unwrap(),
+    )
+    .file_metadata()
+    .num_rows() as u64;
+    assert_eq!(cellsweep_query::as_u64(&n, "n").unwrap(), [rows]);
 }

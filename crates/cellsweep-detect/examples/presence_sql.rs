@@ -53,44 +53,28 @@ fn main() {
             let _ = std::fs::remove_dir_all(&out);
         }
         Some("explain") if args.len() == 3 && args[2] == "features" => {
-            // EXPLAIN ANALYZE of stage two over the last `detect`'s stage one.
-            let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
-            let engine = Engine::local().expect("engine");
-            register_tables(&ws, &engine).expect("tables");
-            let sql = features::presence_sql(s.min_nights, s.far_m);
-            let plan = engine
-                .sql(&format!("EXPLAIN ANALYZE {sql}"))
-                .expect("explain");
-            for line in cellsweep_query::as_string(&plan, "plan").expect("plan") {
-                println!("{line}");
-            }
+            // Stage two over the last `detect`'s stage one.
+            explain(&args[1], |_, _| {
+                features::presence_sql(s.min_nights, s.far_m)
+            });
         }
         Some("explain") if args.len() == 2 => {
-            // EXPLAIN ANALYZE of stage one over the first days holding a batch's events.
-            let ws = Workspace::open(Path::new(&args[1])).expect("workspace");
-            let engine = Engine::local().expect("engine");
-            register_tables(&ws, &engine).expect("tables");
-            let (mut rows, mut paths) = (0, Vec::new());
-            for d in ws.event_scan_days().expect("event parts") {
-                if rows >= features::AGG_BATCH_ROWS {
-                    break;
-                }
-                rows += d.rows;
-                paths.extend(d.paths);
-            }
-            engine
-                .register_parquet(
-                    "batch_events",
-                    &paths,
-                    Some(cellsweep_ingest::event_schema()),
-                )
-                .expect("batch");
-            let plan = engine
-                .sql(&format!("EXPLAIN ANALYZE {}", features::AGG_SQL))
-                .expect("explain");
-            for line in cellsweep_query::as_string(&plan, "plan").expect("plan") {
-                println!("{line}");
-            }
+            // Stage one over the first batch of days, as `detect` gathers them.
+            explain(&args[1], |ws, engine| {
+                let days = ws.event_scan_days().expect("event parts");
+                let first = features::batches(&days, features::AGG_BATCH_ROWS)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                engine
+                    .register_parquet(
+                        "batch_events",
+                        &first,
+                        Some(cellsweep_ingest::event_schema()),
+                    )
+                    .expect("batch");
+                features::AGG_SQL.to_owned()
+            });
         }
         Some("conditions") if args.len() == 2 => {
             let n: usize = args[1].parse().expect("a count");
@@ -124,5 +108,19 @@ fn main() {
             );
             std::process::exit(2);
         }
+    }
+}
+
+/// Prints `EXPLAIN ANALYZE` of the statement `prepare` returns, over WS's detection tables.
+fn explain(ws: &str, prepare: impl FnOnce(&Workspace, &Engine) -> String) {
+    let ws = Workspace::open(Path::new(ws)).expect("workspace");
+    let engine = Engine::local().expect("engine");
+    register_tables(&ws, &engine).expect("tables");
+    let sql = prepare(&ws, &engine);
+    let plan = engine
+        .sql(&format!("EXPLAIN ANALYZE {sql}"))
+        .expect("explain");
+    for line in cellsweep_query::as_string(&plan, "plan").expect("plan") {
+        println!("{line}");
     }
 }

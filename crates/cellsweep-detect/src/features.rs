@@ -69,6 +69,24 @@ GROUP BY ev.device, ev.cell, ev.ta, h.local_day, h.night,
 /// Measured on the presence benchmark (BENCHMARKS.md, "Presence").
 pub const AGG_BATCH_ROWS: u64 = 8_000_000;
 
+/// The event paths of `days` in batches of whole days, each holding at least `batch_rows`
+/// events (the last one excepted), in day order: the batches [`aggregate`] runs.
+pub fn batches(days: &[cellsweep_store::ScanDay], batch_rows: u64) -> Vec<Vec<std::path::PathBuf>> {
+    let mut batches: Vec<Vec<std::path::PathBuf>> = Vec::new();
+    let mut rows = u64::MAX;
+    for d in days {
+        if rows >= batch_rows.max(1) {
+            batches.push(Vec::new());
+            rows = 0;
+        }
+        rows += d.rows;
+        if let Some(b) = batches.last_mut() {
+            b.extend(d.paths.iter().cloned());
+        }
+    }
+    batches
+}
+
 /// Runs stage one ([`AGG_SQL`]) over `days`, a batch of whole UTC days at a time (at least
 /// `batch_rows` events each, the last one excepted), and writes each batch's rows as a Parquet
 /// file under `out`, which then holds the `agg` table. Returns the number of batches.
@@ -93,18 +111,7 @@ pub fn aggregate(
         path: out.into(),
         source,
     })?;
-    let mut batches: Vec<Vec<std::path::PathBuf>> = Vec::new();
-    let mut rows = u64::MAX;
-    for d in days {
-        if rows >= batch_rows.max(1) {
-            batches.push(Vec::new());
-            rows = 0;
-        }
-        rows += d.rows;
-        if let Some(b) = batches.last_mut() {
-            b.extend(d.paths.iter().cloned());
-        }
-    }
+    let batches = batches(days, batch_rows);
     let mut written = 0;
     for (i, paths) in batches.iter().enumerate() {
         engine.register_parquet(

@@ -102,13 +102,11 @@ fn apply_env(
     var: impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> Result<(), Error> {
     for entry in options.entries() {
-        if let Some(value) = var(&env_name(&entry.key)) {
+        let variable = env_name(&entry.key);
+        if let Some(value) = var(&variable) {
             options
                 .set(&entry.key, &value.to_string_lossy())
-                .map_err(|source| Error::Config {
-                    variable: env_name(&entry.key),
-                    source,
-                })?;
+                .map_err(|source| Error::Config { variable, source })?;
         }
     }
     Ok(())
@@ -279,10 +277,7 @@ impl Engine {
         mut each: impl FnMut(RecordBatch) -> Result<(), E>,
     ) -> Result<(), E> {
         use futures::StreamExt;
-        let err = |source| Error::Query {
-            query: query.trim().lines().next().unwrap_or("").to_owned(),
-            source,
-        };
+        let err = query_error(query);
         self.runtime.block_on(async {
             let df = self.ctx.sql(query).await.map_err(err)?;
             let mut stream = df.execute_stream().await.map_err(err)?;
@@ -295,14 +290,19 @@ impl Engine {
 
     /// Runs one SQL statement and collects its result.
     pub fn sql(&self, query: &str) -> Result<Vec<RecordBatch>, Error> {
-        let err = |source| Error::Query {
-            query: query.trim().lines().next().unwrap_or("").to_owned(),
-            source,
-        };
+        let err = query_error(query);
         self.runtime.block_on(async {
             let df = self.ctx.sql(query).await.map_err(err)?;
             df.collect().await.map_err(err)
         })
+    }
+}
+
+/// Wraps an engine error with the first line of the statement that failed.
+fn query_error(query: &str) -> impl Fn(datafusion::error::DataFusionError) -> Error + Copy + '_ {
+    move |source| Error::Query {
+        query: query.trim().lines().next().unwrap_or("").to_owned(),
+        source,
     }
 }
 

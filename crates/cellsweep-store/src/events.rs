@@ -283,6 +283,19 @@ mod tests {
     use super::*;
     use crate::NewSource;
 
+    /// Starts the import of one events file.
+    fn begin_events(ws: &mut Workspace) -> Import<'_> {
+        ws.begin_import(NewSource {
+            kind: "events".into(),
+            format: "en-comma".into(),
+            path: "x.csv".into(),
+            sha256: "aa".into(),
+            bytes: 1,
+            request_ref: None,
+        })
+        .unwrap()
+    }
+
     #[test]
     fn orphans_go_and_listed_parts_stay() {
         let dir = tempfile::tempdir().unwrap();
@@ -297,16 +310,7 @@ mod tests {
             time_min: 1,
             time_max: 2,
         };
-        let mut imp = ws
-            .begin_import(NewSource {
-                kind: "events".into(),
-                format: "en-comma".into(),
-                path: "x.csv".into(),
-                sha256: "aa".into(),
-                bytes: 1,
-                request_ref: None,
-            })
-            .unwrap();
+        let mut imp = begin_events(&mut ws);
         imp.add_event_part(&part).unwrap();
         imp.set_time_range("2026-03-01T00:00:00Z", "2026-03-01T01:00:00Z")
             .unwrap();
@@ -353,16 +357,7 @@ mod tests {
             part("208-10", "2026-03-01", 4),
             part("208-10", "2026-03-01", 6),
         ];
-        let mut imp = ws
-            .begin_import(NewSource {
-                kind: "events".into(),
-                format: "en-comma".into(),
-                path: "x.csv".into(),
-                sha256: "aa".into(),
-                bytes: 1,
-                request_ref: None,
-            })
-            .unwrap();
+        let mut imp = begin_events(&mut ws);
         for p in &parts {
             imp.add_event_part(p).unwrap();
             let f = root.join(&p.path);

@@ -73,6 +73,12 @@ impl<T: Clone> Memo<T> {
 }
 
 impl<T: Clone> Memo<T> {
+    /// A lookup by packed key ([`pack`]) without inserting.
+    #[inline]
+    pub(crate) fn peek_packed(&self, key: u128) -> Option<T> {
+        self.small.get(&key).cloned()
+    }
+
     /// A lookup without inserting.
     #[inline]
     pub(crate) fn peek(&self, raw: &str) -> Option<T> {
@@ -208,7 +214,12 @@ impl Ids {
     #[inline]
     pub(crate) fn imsi(&mut self, s: &str) -> Result<u64, String> {
         if let Some((v, n @ (14 | 15))) = ascii_digits(s.as_bytes()) {
-            let mcc = (v / 10u64.pow(n as u32 - 3)) as u16;
+            // Division by a constant per length (a multiplication), not by a variable power.
+            let mcc = if n == 14 {
+                v / 100_000_000_000
+            } else {
+                v / 1_000_000_000_000
+            } as u16;
             if cellsweep_ids::Mcc::from_u16(mcc).is_some() {
                 return Ok(if n == 14 {
                     v + 1_000_000_000_000_000
@@ -236,6 +247,18 @@ impl Ids {
                 Ok(None) => read_number(s, form, region).map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             })
+    }
+
+    /// What the served-number memo holds for a packed text ([`pack`]), without parsing.
+    #[inline]
+    pub(crate) fn peek_served(&self, key: u128) -> Option<u64> {
+        self.msisdn.peek_packed(key)
+    }
+
+    /// What the other-party memo holds for a packed text, without parsing.
+    #[inline]
+    pub(crate) fn peek_peer(&self, key: u128) -> Option<Option<u64>> {
+        self.peer.peek_packed(key)
     }
 
     /// The other party: `Some(key)` for a valid number, `None` for anything else (short codes,

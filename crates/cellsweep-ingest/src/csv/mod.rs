@@ -32,6 +32,8 @@ use row::{Deferred, Outcome, RowParser};
 
 /// Bytes per chunk.
 const CHUNK_BYTES: usize = 32 << 20;
+/// Records per `RowParser::prepare` batch.
+const PREPARE_BATCH: usize = 64;
 /// Estimated bytes per row, to size column builders.
 const BYTES_PER_ROW_GUESS: usize = 96;
 
@@ -110,19 +112,11 @@ fn fill(
     n: usize,
     ctx: &ReadCtx<'_>,
 ) -> Result<bool, Error> {
-    let start = buf.len();
-    buf.resize(start + n, 0);
-    let mut got = 0;
-    while got < n {
-        let k = file
-            .read(&mut buf[start + got..])
-            .map_err(Error::io(ctx.path))?;
-        if k == 0 {
-            break;
-        }
-        got += k;
-    }
-    buf.truncate(start + got);
+    // Into the vector's spare capacity: no zeroing of bytes about to be overwritten.
+    let got = file
+        .take(n as u64)
+        .read_to_end(buf)
+        .map_err(Error::io(ctx.path))?;
     Ok(got < n)
 }
 
@@ -156,6 +150,9 @@ fn read_body(
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads);
     let chunk_rx = Mutex::new(chunk_rx);
     let (out_tx, out_rx) = mpsc::channel::<Result<(u64, ChunkOut), Error>>();
+    // Chunk buffers go back to the cutter once parsed: a fresh 33 MiB buffer per chunk would
+    // cost the kernel a page fault and a page of zeroes every 4 KiB (BENCHMARKS.md, "Ingest").
+    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
 
     let mut outs: Vec<(u64, ChunkOut)> = Vec::new();
     let mut failure: Option<Error> = None;
@@ -165,6 +162,7 @@ fn read_body(
     std::thread::scope(|s| -> Result<(), Error> {
         for _ in 0..threads {
             let out_tx = out_tx.clone();
+            let free_tx = free_tx.clone();
             let chunk_rx = &chunk_rx;
             let stop = &stop;
             let mut parser = parser.clone_fresh();
@@ -177,7 +175,8 @@ fn read_body(
                         continue;
                     }
                     let index = chunk.index;
-                    let r = work(ctx, &mut parser, chunk).map(|o| (index, o));
+                    let r = work(ctx, &mut parser, &chunk).map(|o| (index, o));
+                    let _ = free_tx.send(chunk.data);
                     if r.is_err() {
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -188,6 +187,7 @@ fn read_body(
             });
         }
         drop(out_tx);
+        drop(free_tx);
         // The cutter runs here while workers parse.
         let sent: Result<(), Error> = (|| {
             loop {
@@ -202,7 +202,10 @@ fn read_body(
                     continue;
                 }
                 // Hand the block over without copying it; the next block starts with the tail.
-                let mut next = Vec::with_capacity(CHUNK_BYTES + (1 << 20));
+                let mut next = free_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 20)));
+                next.clear();
                 next.extend_from_slice(&buf[pos + c.end..]);
                 let mut data = std::mem::replace(&mut buf, next);
                 data.truncate(pos + c.end);
@@ -278,37 +281,50 @@ fn split_header(h: &[u8], delimiter: u8, quote: Option<u8>, encoding: Encoding) 
     }
 }
 
-fn work(ctx: &ReadCtx<'_>, parser: &mut RowParser, chunk: Chunk) -> Result<ChunkOut, Error> {
+fn work(ctx: &ReadCtx<'_>, parser: &mut RowParser, chunk: &Chunk) -> Result<ChunkOut, Error> {
     let data = &chunk.data;
     let mut parts = Partitions::with_capacity(data.len() / BYTES_PER_ROW_GUESS + 16);
     let mut rejections = Vec::new();
     let mut deferred = Vec::new();
     let mut rows = 0u64;
     let before = parser.stats;
-    let mut handle =
-        |parser: &mut RowParser, rec: &[u8], line: u64| match parser.parse(rec, line, &mut parts) {
-            Outcome::Accepted => rows += 1,
-            Outcome::Rejected(r) => {
-                rows += 1;
-                rejections.push(r);
-            }
-            Outcome::Deferred(d) => {
-                rows += 1;
-                deferred.push(*d);
-            }
-            Outcome::Blank => {}
-        };
+    let mut handle = |parser: &mut RowParser, rec: &[u8], line: u64, i: usize| match parser
+        .parse_prepared(rec, line, &mut parts, i)
+    {
+        Outcome::Accepted => rows += 1,
+        Outcome::Rejected(r) => {
+            rows += 1;
+            rejections.push(r);
+        }
+        Outcome::Deferred(d) => {
+            rows += 1;
+            deferred.push(*d);
+        }
+        Outcome::Blank => {}
+    };
+    // Records go through the parser in small batches (`RowParser::prepare`).
+    let mut batch: Vec<(usize, usize, u64)> = Vec::with_capacity(PREPARE_BATCH);
+    let mut run = |parser: &mut RowParser, batch: &mut Vec<(usize, usize, u64)>| {
+        parser.prepare(batch.iter().map(|&(s, e, _)| &data[s..e]));
+        for (i, &(s, e, line)) in batch.iter().enumerate() {
+            handle(parser, &data[s..e], line, i);
+        }
+        batch.clear();
+    };
     match &chunk.spans {
         None => {
             let mut start = 0;
             let mut line = chunk.first_line;
             for nl in memchr::memchr_iter(b'\n', data) {
-                handle(parser, &data[start..nl], line);
+                batch.push((start, nl, line));
+                if batch.len() == PREPARE_BATCH {
+                    run(parser, &mut batch);
+                }
                 start = nl + 1;
                 line += 1;
             }
             if start < data.len() {
-                handle(parser, &data[start..], line);
+                batch.push((start, data.len(), line));
             }
         }
         Some(spans) => {
@@ -317,10 +333,14 @@ fn work(ctx: &ReadCtx<'_>, parser: &mut RowParser, chunk: Chunk) -> Result<Chunk
             for &(s, e) in spans {
                 line += bytecount::count(&data[counted..s], b'\n') as u64;
                 counted = s;
-                handle(parser, &data[s..e], line);
+                batch.push((s, e, line));
+                if batch.len() == PREPARE_BATCH {
+                    run(parser, &mut batch);
+                }
             }
         }
     }
+    run(parser, &mut batch);
     let accepted = parts.len() as u64;
     let staged = ctx.writer.write(chunk.index, parts.into_sorted())?;
     ctx.progress.advance(data.len() as u64, rows);

@@ -338,7 +338,7 @@ pub enum ImeiCheck {
 }
 
 /// How phone numbers are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MsisdnForm {
     /// National or international (`06 12…`, `0033 6…`, `+33 6…`), read with the region.

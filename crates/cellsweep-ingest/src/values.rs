@@ -123,10 +123,24 @@ fn luhn14(b: &[u8]) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
-/// A memo of phone numbers shared by the workers of one file: `phonenumber` takes about 9 µs
-/// per number and serialises on an internal lock, so each distinct number is parsed once per
-/// file, not once per worker.
+/// A memo of phone numbers shared by the workers: `phonenumber` takes about 9 µs per number
+/// and serialises on an internal lock, so each distinct number is parsed once per process, not
+/// once per worker and file (a delivery is often hundreds of files of a few MiB that share
+/// their subscribers; BENCHMARKS.md, "Ingest").
 type SharedNumbers = Arc<RwLock<Memo<Option<u64>>>>;
+
+/// The process's number memos, one per way of reading numbers. A number's reading depends on
+/// its text, form and region only, so the memo never goes stale; its size is bounded like any
+/// memo's.
+fn shared_numbers(form: MsisdnForm, region: Region) -> SharedNumbers {
+    static MEMOS: std::sync::LazyLock<
+        std::sync::Mutex<HashMap<(MsisdnForm, Region), SharedNumbers>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let mut memos = MEMOS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    memos.entry((form, region)).or_default().clone()
+}
 
 /// Parses identifiers as a profile says, with memos.
 #[derive(Debug, Clone)]
@@ -163,7 +177,7 @@ impl Ids {
             msisdn: Memo::default(),
             peer: Memo::default(),
             cell: Memo::default(),
-            numbers: Arc::new(RwLock::new(Memo::default())),
+            numbers: shared_numbers(opts.msisdn, region),
         }
     }
 

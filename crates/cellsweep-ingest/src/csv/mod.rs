@@ -30,8 +30,20 @@ use crate::read::{ReadCtx, ReadResult};
 use fields::{decode, split_quoted};
 use row::{Deferred, Outcome, RowParser};
 
-/// Bytes per chunk.
+/// Bytes per chunk of a large file.
 const CHUNK_BYTES: usize = 32 << 20;
+/// The smallest chunk.
+const MIN_CHUNK_BYTES: usize = 4 << 20;
+
+/// Bytes per chunk for a file of `len` bytes: an eighth of the file between 4 and 32 MiB, so
+/// that the many files of a few MiB of a real delivery keep every worker busy, and a file never
+/// makes more than eight chunks' worth of small parts unless it is large. Depends on the size
+/// only, so that the same file is always cut alike (part names follow chunks).
+fn chunk_bytes(len: u64) -> usize {
+    usize::try_from(len / 8)
+        .unwrap_or(CHUNK_BYTES)
+        .clamp(MIN_CHUNK_BYTES, CHUNK_BYTES)
+}
 /// Records per `RowParser::prepare` batch.
 const PREPARE_BATCH: usize = 64;
 /// Estimated bytes per row, to size column builders.
@@ -56,8 +68,10 @@ pub(crate) fn read(ctx: &ReadCtx<'_>) -> Result<ReadResult, Error> {
     let quote = profile.quote()?;
     let delimiter = profile.delimiter()?;
     let mut file = std::fs::File::open(ctx.path).map_err(Error::io(ctx.path))?;
-    let mut buf = Vec::with_capacity(CHUNK_BYTES + (1 << 20));
-    let mut eof = fill(&mut file, &mut buf, CHUNK_BYTES, ctx)?;
+    let len = file.metadata().map_err(Error::io(ctx.path))?.len();
+    let chunk_len = chunk_bytes(len);
+    let mut buf = Vec::with_capacity(chunk_len + (1 << 20));
+    let mut eof = fill(&mut file, &mut buf, chunk_len, ctx)?;
 
     // Prelude: byte-order mark, skipped lines, header.
     let mut pos = 0;
@@ -86,6 +100,7 @@ pub(crate) fn read(ctx: &ReadCtx<'_>) -> Result<ReadResult, Error> {
                         encoding,
                         quote,
                         delimiter,
+                        chunk_len,
                     );
                 }
                 break;
@@ -97,11 +112,11 @@ pub(crate) fn read(ctx: &ReadCtx<'_>) -> Result<ReadResult, Error> {
                     reason: format!("the file ends before its header (line {})", needed_lines),
                 });
             }
-            eof = fill(&mut file, &mut buf, CHUNK_BYTES, ctx)?;
+            eof = fill(&mut file, &mut buf, chunk_len, ctx)?;
         }
     }
     read_body(
-        ctx, file, buf, pos, line, eof, None, encoding, quote, delimiter,
+        ctx, file, buf, pos, line, eof, None, encoding, quote, delimiter, chunk_len,
     )
 }
 
@@ -132,6 +147,7 @@ fn read_body(
     encoding: Encoding,
     quote: Option<u8>,
     delimiter: u8,
+    chunk_len: usize,
 ) -> Result<ReadResult, Error> {
     let header_fields: Vec<String> = match &header {
         None => Vec::new(),
@@ -198,13 +214,13 @@ fn read_body(
                 let c = split::cut(block, quote, eof);
                 if c.end == 0 && !eof {
                     // One record longer than a chunk: read more.
-                    eof = fill(&mut file, &mut buf, CHUNK_BYTES, ctx)?;
+                    eof = fill(&mut file, &mut buf, chunk_len, ctx)?;
                     continue;
                 }
                 // Hand the block over without copying it; the next block starts with the tail.
                 let mut next = free_rx
                     .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 20)));
+                    .unwrap_or_else(|_| Vec::with_capacity(chunk_len + (1 << 20)));
                 next.clear();
                 next.extend_from_slice(&buf[pos + c.end..]);
                 let mut data = std::mem::replace(&mut buf, next);
@@ -226,7 +242,7 @@ fn read_body(
                     break;
                 }
                 if !eof {
-                    eof = fill(&mut file, &mut buf, CHUNK_BYTES, ctx)?;
+                    eof = fill(&mut file, &mut buf, chunk_len, ctx)?;
                 }
             }
             Ok(())

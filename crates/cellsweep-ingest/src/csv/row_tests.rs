@@ -157,3 +157,15 @@ mod parser {
         }
     }
 }
+
+mod chunking {
+    use crate::csv::chunk_bytes;
+
+    #[test]
+    fn an_eighth_of_the_file_between_4_and_32_mib() {
+        assert_eq!(chunk_bytes(0), 4 << 20);
+        assert_eq!(chunk_bytes(10 << 20), 4 << 20);
+        assert_eq!(chunk_bytes(100 << 20), (100 << 20) / 8);
+        assert_eq!(chunk_bytes(10 << 30), 32 << 20);
+    }
+}

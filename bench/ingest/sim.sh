@@ -47,6 +47,7 @@ ours=(); theirs=()
 for run in 1 2; do
   rm -rf "$dir/ws" "$dir/duck.parquet"
   "$bin" init "$dir/ws" >/dev/null 2>&1
+  : >"$dir/ingest.out"
   t0=$(now)
   for op in $ops; do
     plmn="${op:0:3}-${op:3:2}"
@@ -57,7 +58,6 @@ for run in 1 2; do
   ours+=("$(python3 -c "print($rows / ($t1 - $t0))")")
   counts=$(grep -o '[0-9]* = [0-9]* accepted + [0-9]* quarantined' "$dir/ingest.out" |
     awk '{n += $1; a += $3; q += $6} END {print n " rows = " a " accepted + " q " quarantined"}')
-  : >"$dir/ingest.out"
   echo "run $run cellsweep ingest: $(python3 -c "print(f'{$t1 - $t0:.1f} s, {$rows / ($t1 - $t0):,.0f} rows/s')") ($counts)"
 
   t0=$(now)

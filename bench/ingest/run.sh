@@ -5,8 +5,9 @@
 #   bench/ingest/run.sh [ROWS]      default 100000000 (about 11.5 GB of CSV; check `df -h`)
 #
 # The file is the `en-comma` layout (docs/operator-data.md) written by the deterministic
-# generator `crates/cellsweep-ingest/examples/generate_en_comma.rs` (0.1 % damaged rows), until
-# `cellsweep simulate` writes deliveries of that size. DuckDB comes from PyPI into
+# generator `crates/cellsweep-ingest/examples/generate_en_comma.rs` (0.1 % damaged rows): one
+# large file. bench/ingest/sim.sh runs the same comparison on `cellsweep simulate` deliveries
+# (hundreds of files of a few MiB). DuckDB comes from PyPI into
 # target/bench-venv. Everything is written under target/bench-ingest and removed at the end
 # unless KEEP=1.
 set -euo pipefail

@@ -56,25 +56,13 @@ for run in 1 2; do
   echo "run $run cellsweep ingest: $(python3 -c "print(f'{$t1 - $t0:.1f}')") s, $(rate "$rows" "$t0" "$t1") rows/s ($(sed -n 2p "$dir/ingest.out" | xargs))"
 
   t0=$(now)
-  "$venv/bin/python" - "$csv" "$dir/duck.parquet" <<'PY'
-import sys, duckdb
-con = duckdb.connect()
-con.execute("SET enable_progress_bar = false")
-con.execute(f"""COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim=',', quote='"', header=true,
-                 store_rejects=true)) TO '{sys.argv[2]}' (FORMAT parquet)""")
-PY
+  "$venv/bin/python" bench/ingest/duckdb_csv.py "$csv" "$dir/duck.parquet"
   t1=$(now)
   theirs+=("$(python3 -c "print($rows / ($t1 - $t0))")")
   echo "run $run duckdb $duckdb_version read_csv -> parquet: $(python3 -c "print(f'{$t1 - $t0:.1f}')") s, $(rate "$rows" "$t0" "$t1") rows/s"
 done
 
-python3 - "${ours[@]}" "${theirs[@]}" <<'PY'
-import sys
-v = [float(x) for x in sys.argv[1:]]
-ours, theirs = v[:2], v[2:]
-print(f"cellsweep: {', '.join(f'{x:,.0f}' for x in ours)} rows/s; duckdb: {', '.join(f'{x:,.0f}' for x in theirs)} rows/s")
-print(f"ratio (best of each): {max(ours) / max(theirs):.2f}x; per run: {', '.join(f'{a / b:.2f}x' for a, b in zip(ours, theirs))}")
-PY
+python3 bench/ingest/ratio.py "${ours[@]}" "${theirs[@]}"
 du -sh "$dir/ws/events" "$dir/duck.parquet" 2>/dev/null || true
 if [ "${KEEP:-0}" != 1 ]; then
   rm -rf "$dir"

@@ -83,7 +83,7 @@ impl<T: Clone> Memo<T> {
     #[inline]
     pub(crate) fn peek(&self, raw: &str) -> Option<T> {
         match pack(raw.as_bytes()) {
-            Some(k) => self.small.get(&k).cloned(),
+            Some(k) => self.peek_packed(k),
             None => self.map.get(raw.as_bytes()).cloned(),
         }
     }

@@ -55,10 +55,9 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Splits a record without quotes at every `delimiter`, appending its field ranges (relative to
-/// `rec`) to `ranges`, eight
-/// bytes at a time; returns whether every byte is ASCII, which spares the caller a UTF-8 pass
-/// over most records.
+/// Splits a record without quotes at every `delimiter`, eight bytes at a time, appending its
+/// field ranges (relative to `rec`) to `ranges`; returns whether every byte is ASCII, which
+/// spares the caller a UTF-8 pass over most records.
 #[inline]
 pub(crate) fn split_plain(rec: &[u8], delimiter: u8, ranges: &mut Vec<(usize, usize)>) -> bool {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;

@@ -44,6 +44,7 @@ fn chunk_bytes(len: u64) -> usize {
         .unwrap_or(CHUNK_BYTES)
         .clamp(MIN_CHUNK_BYTES, CHUNK_BYTES)
 }
+
 /// Records per `RowParser::prepare` batch.
 const PREPARE_BATCH: usize = 64;
 /// Estimated bytes per row, to size column builders.

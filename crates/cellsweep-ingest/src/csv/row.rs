@@ -265,8 +265,7 @@ impl RowParser {
             self.ranges.extend_from_slice(&self.batch_ranges[from..to]);
             return Ok(Split::InRecord { ascii });
         }
-        let quoted = self.quote.is_some_and(|q| memchr::memchr(q, rec).is_some());
-        if !quoted {
+        if !self.quoted(rec) {
             let ascii = split_plain(rec, self.delimiter, &mut self.ranges);
             return Ok(Split::InRecord { ascii });
         }
@@ -280,6 +279,11 @@ impl RowParser {
             &mut self.ranges,
         )?;
         Ok(Split::InScratch)
+    }
+
+    /// Whether a record holds a quote character (and needs the CSV reader to split).
+    fn quoted(&self, rec: &[u8]) -> bool {
+        self.quote.is_some_and(|q| memchr::memchr(q, rec).is_some())
     }
 
     fn raw(&self, rec: &[u8]) -> String {
@@ -304,7 +308,7 @@ impl RowParser {
         let (served_col, peer_col) = (self.cols.msisdn, self.cols.peer);
         for rec in records {
             let rec = rec.strip_suffix(b"\r").unwrap_or(rec);
-            if self.quote.is_some_and(|q| memchr::memchr(q, rec).is_some()) {
+            if self.quoted(rec) {
                 self.batch_keys.push((None, None));
                 self.prepared.push(Prepared::default());
                 continue;
